@@ -1,0 +1,56 @@
+package io.mpath4j.core.device;
+
+import io.mpath4j.core.monitor.PathMonitor;
+import io.mpath4j.core.path.AccessState;
+import io.mpath4j.core.path.CheckerState;
+import io.mpath4j.core.path.Path;
+import io.mpath4j.core.path.PathIdentity;
+import io.mpath4j.core.select.PathStats;
+import io.mpath4j.core.time.TimeSource;
+import java.util.ArrayDeque;
+
+/**
+ * A path as one device owns it. {@link #path} and {@link #stats} are shared with the I/O path;
+ * every other field is read and written only on the device's serial executor.
+ */
+final class PathSlot {
+
+    final Path path;
+    final PathStats stats;
+    final PathIdentity identity;
+
+    boolean failed;
+    String failReason = "";
+    boolean adminFailed;
+    CheckerState checker = CheckerState.UNCHECKED;
+    AccessState access;
+    int priority;
+
+    /** Engine times of recent failures, oldest first, for flap damping. */
+    final ArrayDeque<Long> recentFailures = new ArrayDeque<>();
+    int holdLevel;
+    long heldUntilNanos;
+    TimeSource.Cancellable holdTimer = TimeSource.Cancellable.NONE;
+    PathMonitor.Watch watch = PathMonitor.Watch.NONE;
+    boolean removed;
+
+    PathSlot(Path path) {
+        this.path = path;
+        this.identity = path.identity();
+        this.stats = new PathStats(identity.name());
+        this.access = path.accessState();
+    }
+
+    String name() {
+        return identity.name();
+    }
+
+    boolean usable() {
+        return !failed && !adminFailed && !removed && access.acceptsIo();
+    }
+
+    PathView view() {
+        String reason = adminFailed ? "failed by administrator" : failReason;
+        return new PathView(identity, failed || adminFailed, reason, adminFailed, checker, access, priority, heldUntilNanos);
+    }
+}
