@@ -17,6 +17,8 @@ public final class PathStats {
     static final int EWMA_SHIFT = 3;
     /** Fixed-point scale for the error rate: 1.0 == ERROR_ONE. */
     public static final int ERROR_ONE = 1 << 16;
+    /** {@link #lastProbeNanos} before the first probe; engine time may be any long, even 0 or negative. */
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final String pathName;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -30,6 +32,8 @@ public final class PathStats {
     private volatile long lastStartNanos;
     private volatile int relativeThroughput = 1;
     private volatile int weight = 1;
+    /** Written only when a selector claims a probe (rare), so the hot path stays read-only. */
+    private final AtomicLong lastProbeNanos = new AtomicLong(NEVER);
 
     public PathStats(String pathName) {
         this.pathName = pathName;
@@ -127,6 +131,20 @@ public final class PathStats {
 
     public void setWeight(int value) {
         weight = Math.max(1, value);
+    }
+
+    /**
+     * Claims the one probe I/O this path may receive per {@code periodNanos}, for selectors that
+     * send a request to a path they would otherwise avoid so that its estimate is refreshed
+     * (dm-historical-service-time's "stale" paths). Of many threads racing for the same period,
+     * exactly one gets {@code true}: a compare-and-set on the last claim time.
+     */
+    public boolean tryClaimProbe(long nowNanos, long periodNanos) {
+        long last = lastProbeNanos.get();
+        if (last != NEVER && nowNanos - last < periodNanos) {
+            return false;
+        }
+        return lastProbeNanos.compareAndSet(last, nowNanos);
     }
 
     @Override
