@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bin/jdk.sh — find a JDK 25+ for mpath4j; sourced by ./mpath, ./run-tests and .ci/run.
 #
 # The default `java` on our machines is 17, and the build (release 25) and the
@@ -96,5 +97,6 @@ else
     unset mpath4j_jdk
     mpath4j_no_jdk_message
     # `return` when sourced (so an interactive shell that sourced us survives), `exit` otherwise
+    # shellcheck disable=SC2317  # reached when executed, not sourced
     return 1 2>/dev/null || exit 1
 fi
