@@ -88,6 +88,13 @@ mpath4j_require_mvn() {
 if mpath4j_jdk="$(mpath4j_find_jdk)"; then
     export JAVA_HOME="$mpath4j_jdk"
     export PATH="$JAVA_HOME/bin:$PATH"
+    # Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 25 warns about on every run.
+    # Set here rather than in .mvn/jvm.config so that a plain `mvn` on Java 17 still reaches
+    # the enforcer's clear "needs JDK 25" message instead of "Unrecognized option".
+    case " ${MAVEN_OPTS:-} " in
+        *sun-misc-unsafe-memory-access*) ;;
+        *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+    esac
     unset mpath4j_jdk
     # executed rather than sourced: report what was found
     if [ "${BASH_SOURCE[0]}" = "$0" ]; then
