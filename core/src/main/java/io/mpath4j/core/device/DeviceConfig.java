@@ -1,8 +1,11 @@
 package io.mpath4j.core.device;
 
+import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.group.PathGroupingPolicy;
 import io.mpath4j.core.group.Prioritizer;
+import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.select.PathSelector;
+import io.mpath4j.core.select.PathSelectors;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -51,6 +54,16 @@ public record DeviceConfig(
         if (ioDeadline.isNegative()) {
             throw new IllegalArgumentException("negative I/O deadline");
         }
+    }
+
+    /**
+     * multipath-tools' built-in defaults (failover grouping, const prio, service-time, manual
+     * failback, no_path_retry fail, polling_interval 5), plus our queue caps and flap damping.
+     */
+    public static DeviceConfig defaults() {
+        return new DeviceConfig(GroupingPolicies.byKeyword("failover"), Prioritizers.parse("const", ""),
+                () -> PathSelectors.parse("service-time 0", 1, false), new FailbackPolicy.Manual(),
+                new NoPathRetry.Fail(), Duration.ofSeconds(5), 256L << 20, 65_536, Duration.ZERO, FlapDamping.DEFAULT);
     }
 
     public DeviceConfig withGrouping(PathGroupingPolicy v) {

@@ -606,12 +606,15 @@ final class DeviceState {
                     : usable.isEmpty() ? GroupView.Status.DISABLED : GroupView.Status.ENABLED;
             views.add(new GroupView(groupPriority(g), status, g.stream().map(PathSlot::view).toList()));
         }
-        device.publish(new Topology(device.name(), wwid, geometry, views, active, selector, queueMode(), ++version, route));
-
         boolean usableNow = route.length > 0;
         if (usableNow) {
+            // A returning path resets the no_path_retry budget (before the snapshot shows it).
             retryTimer.cancel();
             retriesExhausted = false;
+        }
+        device.publish(new Topology(device.name(), wwid, geometry, views, active, selector, queueMode(), ++version, route));
+
+        if (usableNow) {
             if (!queue.isEmpty()) {
                 int n = queue.size();
                 queue.drain(device::dispatch);

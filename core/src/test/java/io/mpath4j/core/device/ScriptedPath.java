@@ -5,6 +5,7 @@ import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
 import io.mpath4j.core.path.AccessState;
 import io.mpath4j.core.path.CheckResult;
+import io.mpath4j.core.path.CheckerState;
 import io.mpath4j.core.path.Path;
 import io.mpath4j.core.path.PathEvent;
 import io.mpath4j.core.path.PathIdentity;
@@ -112,7 +113,7 @@ final class ScriptedPath implements Path {
 
     void setAccess(AccessState a) {
         access = a;
-        checkResult = CheckResult.ready(a);
+        checkResult = a.acceptsIo() ? CheckResult.ready(a) : new CheckResult(CheckerState.GHOST, a, "not accessible");
     }
 
     @Override
