@@ -176,13 +176,18 @@ final class DeviceState {
         device.emit(s.name(), DeviceEvent.Kind.PATH_FAILED, reason);
         FlapDamping flap = config.flapDamping();
         if (flap.enabled()) {
+            long windowStart = now - flap.window().toNanos();
+            Long previous = s.recentFailures.peekLast();
+            if (previous == null || previous < windowStart) {
+                s.holdLevel = 0; // up for a whole window: forgive earlier flapping
+            }
             s.recentFailures.addLast(now);
-            while (!s.recentFailures.isEmpty() && s.recentFailures.peekFirst() < now - flap.window().toNanos()) {
+            while (s.recentFailures.peekFirst() < windowStart) {
                 s.recentFailures.pollFirst();
             }
             if (s.recentFailures.size() >= flap.threshold()) {
                 s.holdLevel++;
-                s.heldUntilNanos = now + flap.holdNanos(s.holdLevel);
+                s.holdPending = true; // the hold starts when the path recovers
             }
         }
         // A failed path is checked again at polling_interval, not at the backed-off period.
@@ -195,14 +200,13 @@ final class DeviceState {
             return;
         }
         long now = time.nanoTime();
+        if (s.holdPending) {
+            s.holdPending = false;
+            s.heldUntilNanos = now + config.flapDamping().holdNanos(s.holdLevel);
+        }
         if (now < s.heldUntilNanos) {
             holdOut(s, now);
             return;
-        }
-        FlapDamping flap = config.flapDamping();
-        Long last = s.recentFailures.peekLast();
-        if (last == null || last < now - flap.window().toNanos()) {
-            s.holdLevel = 0;
         }
         s.heldUntilNanos = 0;
         noteFollowover(s);
@@ -289,6 +293,7 @@ final class DeviceState {
         if (s.failed) {
             // An administrator's reinstate overrides flap damping but not the checker.
             s.heldUntilNanos = 0;
+            s.holdPending = false;
             s.holdTimer.cancel();
             checkOne(s);
         }
@@ -498,7 +503,10 @@ final class DeviceState {
             s.priority = p;
             s.stats.setWeight(p);
         }
-        groups = config.grouping().group(slots, s -> s.identity, s -> s.priority);
+        // Policies order groups by the priority of all members; what counts for the choice and the
+        // listing is the priority of the members still up, so order by that (stable: ties keep order).
+        groups = new ArrayList<>(config.grouping().group(slots, s -> s.identity, s -> s.priority));
+        groups.sort((x, y) -> Integer.compare(groupPriority(y), groupPriority(x)));
         chooseActiveGroup();
         followoverKey = List.of();
         publish();
@@ -507,11 +515,7 @@ final class DeviceState {
     private void chooseActiveGroup() {
         List<PathSlot> best = null;
         int bestPrio = -1;
-        List<PathSlot> current = null;
         for (List<PathSlot> g : groups) {
-            if (keyOf(g).equals(activeKey)) {
-                current = g;
-            }
             if (g.stream().anyMatch(PathSlot::usable) && groupPriority(g) > bestPrio) {
                 best = g;
                 bestPrio = groupPriority(g);
@@ -520,8 +524,9 @@ final class DeviceState {
         if (best == null) {
             return; // keep activeKey: nothing to switch to; publish() shows no active group
         }
+        List<PathSlot> current = currentGroup();
         if (current == null || current.stream().noneMatch(PathSlot::usable)) {
-            boolean failover = current != null || !activeKey.isEmpty();
+            boolean failover = !activeKey.isEmpty();
             switchTo(best, failover ? "failover: previous group has no usable path" : "initial group");
             if (failover) {
                 device.countersInternal().failovers.increment();
@@ -542,6 +547,36 @@ final class DeviceState {
             }
             case FailbackPolicy.Deferred d -> deferFailback(best, d.delay());
         }
+    }
+
+    /**
+     * The group that carries on the active one. Regrouping (group_by_prio after a priority change)
+     * can split or merge groups, so when no group has exactly the old members, the group holding
+     * the most of the old active paths that are still usable continues it, without a switch.
+     */
+    private List<PathSlot> currentGroup() {
+        List<PathSlot> bestOverlap = null;
+        int most = 0;
+        for (List<PathSlot> g : groups) {
+            List<String> key = keyOf(g);
+            if (key.equals(activeKey)) {
+                return g;
+            }
+            int overlap = 0;
+            for (PathSlot s : g) {
+                if (s.usable() && activeKey.contains(s.name())) {
+                    overlap++;
+                }
+            }
+            if (overlap > most) {
+                most = overlap;
+                bestOverlap = g;
+            }
+        }
+        if (bestOverlap != null) {
+            activeKey = keyOf(bestOverlap);
+        }
+        return bestOverlap;
     }
 
     private void deferFailback(List<PathSlot> best, Duration delay) {

@@ -29,6 +29,8 @@ final class PathSlot {
     /** Engine times of recent failures, oldest first, for flap damping. */
     final ArrayDeque<Long> recentFailures = new ArrayDeque<>();
     int holdLevel;
+    /** The last failure reached the flap threshold: hold the path out once it recovers. */
+    boolean holdPending;
     long heldUntilNanos;
     TimeSource.Cancellable holdTimer = TimeSource.Cancellable.NONE;
     PathMonitor.Watch watch = PathMonitor.Watch.NONE;
