@@ -26,13 +26,13 @@ class HistoricalServiceTimeSelectorTest {
         PathStats fast = known("fast", 1 * MS, now);
         PathStats slow = known("slow", 4 * MS, now);
         PathStats[] p = {fast, slow};
-        assertThat(s.select(p, 1, now)).isZero();
         for (int k = 0; k < 3; k++) {
+            // fast 1 ms × (k + 1) beats slow 4 ms × 1
+            assertThat(s.select(p, 1, now)).isZero();
             fast.start(1, now);
         }
-        // fast: 1 ms × 4 = 4 ms, slow: 4 ms × 1: tie, either is right
         fast.start(1, now);
-        // fast: 1 ms × 5 > slow: 4 ms × 1
+        // fast 1 ms × 5 loses to slow 4 ms × 1
         assertThat(s.select(p, 1, now)).isEqualTo(1);
     }
 
