@@ -39,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
     int threads;
 
     private final PrintStream out = System.out;
+    /** Held so the setting sticks: the demo prints the engine's events itself. */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("io.mpath4j");
 
     @Override
     public Integer call() throws Exception {
@@ -50,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
                 below are in-process simulations of two ALUA port groups. Real transports (NBD, iSCSI)
                 replace them in later releases; the multipath engine you see here is the real one.
                 """);
+        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
         SystemTimeSource time = SystemTimeSource.instance();
         SimulatedMedium medium = new SimulatedMedium(64L << 20, 512);
         List<SimulatedPath> paths = List.of(
