@@ -78,7 +78,12 @@ final class DeviceState {
     private void attach(PathSlot s) {
         s.path.setEventListener(event -> device.deliverEvent(s, event));
         if (monitor != null) {
-            s.watch = monitor.watch(s.path, result -> device.executor().execute(() -> onCheckResult(s, result)));
+            s.watch = monitor.watch(s.path, (result, elapsed) -> {
+                if (result.state() != CheckerState.TIMEOUT) {
+                    s.stats.recordCheck(elapsed);
+                }
+                device.executor().execute(() -> onCheckResult(s, result));
+            });
         }
     }
 

@@ -18,10 +18,13 @@ import io.mpath4j.core.select.PathStats;
  * <p>How this differs from multipath-tools:
  * <ul>
  *   <li>Measurement: multipath-tools sends {@code io_num} one-block direct reads at every priority
- *       check and averages their log-latency. Here the latency is the engine's smoothed service
- *       time of successful real I/O ({@link PathStats#serviceTimeEwmaNanos()}, EWMA weight 1/8):
- *       no probe I/O, but it includes transfer time and queueing of whatever the workload sends.
- *       {@code io_num} is accepted and range-checked for compatibility and otherwise unused.</li>
+ *       check and averages their log-latency. Here the probe is the path checker itself: the
+ *       smoothed time the checker takes to answer ({@link PathStats#checkLatencyEwmaNanos()},
+ *       EWMA weight 1/8). Like multipath-tools' probes it measures every path whether or not it
+ *       carries I/O, so a path in a lower group is not stuck at its first estimate. When no
+ *       check has been timed yet (no monitor), the smoothed service time of real I/O
+ *       ({@link PathStats#serviceTimeEwmaNanos()}) stands in. {@code io_num} is accepted and
+ *       range-checked for compatibility and otherwise unused.</li>
  *   <li>Offset: multipath-tools returns {@code floor(log_b(100 s) - log_b(avg))}, i.e. 0 for
  *       >100 s and 8 for ≤1 µs with base 10. The ranks here are the same, shifted up so that the
  *       slowest measured rank is 1: 0 stays reserved for "use only when nothing else is left",
@@ -121,7 +124,8 @@ public final class PathLatencyPrioritizer implements Prioritizer {
 
     @Override
     public int priority(PathIdentity identity, AccessState accessState, PathStats stats) {
-        long nanos = stats == null ? 0 : stats.serviceTimeEwmaNanos();
+        long nanos = stats == null ? 0
+                : stats.checkLatencyEwmaNanos() != 0 ? stats.checkLatencyEwmaNanos() : stats.serviceTimeEwmaNanos();
         if (nanos <= 0) {
             return unmeasuredPriority();
         }

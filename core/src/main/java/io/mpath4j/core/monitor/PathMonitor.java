@@ -6,7 +6,6 @@ import io.mpath4j.core.path.Path;
 import io.mpath4j.core.time.TimeSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Runs every watched path's checker on its own adaptive period: {@code polling_interval} after a
@@ -39,13 +38,19 @@ public final class PathMonitor {
      * Starts checking {@code path}; {@code onResult} receives every result (from any thread).
      * The first check runs within one polling interval.
      */
-    public Watch watch(Path path, Consumer<CheckResult> onResult) {
+    public Watch watch(Path path, CheckListener onResult) {
         long k = registrations.getAndIncrement();
         double fraction = (k * SPREAD) % 1.0;
         long firstDelay = (long) (fraction * config.pollingInterval().toNanos());
         PathWatch w = new PathWatch(path, onResult);
         w.scheduleIn(firstDelay);
         return w;
+    }
+
+    /** Receives each check's verdict and how long the checker took to answer (its probe latency). */
+    @FunctionalInterface
+    public interface CheckListener {
+        void onCheck(CheckResult result, long elapsedNanos);
     }
 
     /** The handle of one watched path. */
@@ -67,7 +72,8 @@ public final class PathMonitor {
 
     private final class PathWatch implements Watch {
         private final Path path;
-        private final Consumer<CheckResult> onResult;
+        private final CheckListener onResult;
+        private volatile long checkStartNanos;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final AtomicBoolean checking = new AtomicBoolean();
         // Written by the check in progress and by checkSoon(); a race only resets the period early.
@@ -75,7 +81,7 @@ public final class PathMonitor {
         private volatile CheckerState lastState;
         private volatile TimeSource.Cancellable next = TimeSource.Cancellable.NONE;
 
-        PathWatch(Path path, Consumer<CheckResult> onResult) {
+        PathWatch(Path path, CheckListener onResult) {
             this.path = path;
             this.onResult = onResult;
         }
@@ -106,6 +112,7 @@ public final class PathMonitor {
                 return;
             }
             AtomicBoolean answered = new AtomicBoolean();
+            checkStartNanos = time.nanoTime();
             TimeSource.Cancellable timeout = time.schedule(() -> {
                 if (answered.compareAndSet(false, true)) {
                     finish(new CheckResult(CheckerState.TIMEOUT, path.accessState(),
@@ -136,7 +143,7 @@ public final class PathMonitor {
             lastState = result.state();
             checking.set(false);
             if (!cancelled.get()) {
-                onResult.accept(result);
+                onResult.onCheck(result, time.nanoTime() - checkStartNanos);
                 scheduleIn(periodNanos);
             }
         }

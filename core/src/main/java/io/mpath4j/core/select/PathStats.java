@@ -27,6 +27,7 @@ public final class PathStats {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong bytesDone = new AtomicLong();
     private volatile long serviceTimeEwmaNanos;
+    private volatile long checkLatencyEwmaNanos;
     private volatile long errorRateEwma;
     private volatile long lastCompletionNanos;
     private volatile long lastStartNanos;
@@ -70,6 +71,17 @@ public final class PathStats {
             serviceTimeEwmaNanos = s == 0 ? serviceNanos : s + ((serviceNanos - s) >> EWMA_SHIFT);
         }
         lastCompletionNanos = nowNanos;
+    }
+
+    /** Records how long a checker took to answer (the probe latency path_latency ranks by). */
+    public void recordCheck(long elapsedNanos) {
+        long c = checkLatencyEwmaNanos;
+        checkLatencyEwmaNanos = c == 0 ? Math.max(1, elapsedNanos) : c + ((elapsedNanos - c) >> EWMA_SHIFT);
+    }
+
+    /** Smoothed answer time of the path checker in nanoseconds; 0 when never checked. */
+    public long checkLatencyEwmaNanos() {
+        return checkLatencyEwmaNanos;
     }
 
     public int inFlight() {

@@ -31,6 +31,17 @@ class PrioritizersTest {
         return s;
     }
 
+    @Test
+    void pathLatencyRanksByTheCheckerProbeWhenThereIsOne() {
+        Prioritizer p = Prioritizers.parse("path_latency", "io_num=20 base_num=10");
+        PathStats busyButSlowIo = statsWithLatency(50_000_000); // 50 ms of queued real I/O
+        busyButSlowIo.recordCheck(5_000);                       // but the path answers in 5 µs
+        PathStats idle = new PathStats("idle");
+        idle.recordCheck(500_000);                              // never used for I/O, checker 500 µs
+        assertThat(p.priority(ID, AccessState.OPTIMIZED, busyButSlowIo)).isEqualTo(9);
+        assertThat(p.priority(ID, AccessState.OPTIMIZED, idle)).as("measured without carrying I/O").isEqualTo(7);
+    }
+
     // --- const
 
     @Test
