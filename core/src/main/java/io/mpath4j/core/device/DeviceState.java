@@ -315,7 +315,7 @@ final class DeviceState {
         }
         if (!keyOf(g).equals(activeKey)) {
             activeKey = keyOf(g);
-            device.countersInternal().groupSwitches.increment();
+            device.counters().groupSwitches.increment();
             device.emit("", DeviceEvent.Kind.GROUP_SWITCHED, "to group " + group + " by administrator");
         }
         publish();
@@ -406,7 +406,7 @@ final class DeviceState {
     // ---------------------------------------------------------------- no usable path
 
     void onNoPath(IoAttempt a) {
-        if (device.closedFlag()) {
+        if (device.isClosed()) {
             device.finish(a, new IoStatus.DeviceClosed());
             return;
         }
@@ -430,7 +430,7 @@ final class DeviceState {
                     + config.queueLimitBytes() + " bytes)"));
             return;
         }
-        device.countersInternal().queuedTotal.increment();
+        device.counters().queuedTotal.increment();
         if (first) {
             device.emit("", DeviceEvent.Kind.QUEUEING_STARTED, "no usable path; queueing (no_path_retry " + config.noPathRetry() + ")");
         }
@@ -534,7 +534,7 @@ final class DeviceState {
             boolean failover = !activeKey.isEmpty();
             switchTo(best, failover ? "failover: previous group has no usable path" : "initial group");
             if (failover) {
-                device.countersInternal().failovers.increment();
+                device.counters().failovers.increment();
             }
             return;
         }
@@ -603,7 +603,7 @@ final class DeviceState {
             activeKey = key;
             deferredKey = List.of();
             if (!initial) {
-                device.countersInternal().groupSwitches.increment();
+                device.counters().groupSwitches.increment();
             }
             device.emit("", DeviceEvent.Kind.GROUP_SWITCHED, "to " + String.join(",", key) + ": " + why);
         }

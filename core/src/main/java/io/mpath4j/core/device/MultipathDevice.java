@@ -284,14 +284,6 @@ public final class MultipathDevice implements BlockDevice {
         return time;
     }
 
-    DeviceCounters countersInternal() {
-        return counters;
-    }
-
-    boolean closedFlag() {
-        return closed;
-    }
-
     void publish(Topology t) {
         topology = t;
     }

@@ -15,7 +15,6 @@ public final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Executor underlying;
-    private volatile Thread runner;
 
     public SerialExecutor(Executor underlying) {
         this.underlying = underlying;
@@ -29,13 +28,7 @@ public final class SerialExecutor implements Executor {
         }
     }
 
-    /** True when called from a task of this executor. */
-    public boolean inExecutor() {
-        return runner == Thread.currentThread();
-    }
-
     private void drain() {
-        runner = Thread.currentThread();
         try {
             // Bounded batch so one busy device yields its carrier thread to others.
             for (int i = 0; i < 1024; i++) {
@@ -51,7 +44,6 @@ public final class SerialExecutor implements Executor {
                 }
             }
         } finally {
-            runner = null;
             scheduled.set(false);
         }
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
