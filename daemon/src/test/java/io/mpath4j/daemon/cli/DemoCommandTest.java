@@ -1,0 +1,44 @@
+package io.mpath4j.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The newcomer's first command must work and show what it promises. */
+class DemoCommandTest {
+
+    @Test
+    void demoFailsOverAndBackWithoutErrors() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new MpathCommand()).execute("demo", "--step", "200", "--threads", "4");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out).isZero();
+        assertThat(out).contains("SIMULATED paths")
+                .contains("failed faulty")                       // the reset path is shown failed
+                .contains("failover: previous group has no usable path")
+                .contains("failback (immediate)")
+                .containsPattern("Result: [0-9,]+ I/Os, 0 I/O errors, 0 data mismatches");
+        assertThat(out.indexOf("status=active")).isPositive();
+    }
+
+    @Test
+    void badOptionsAreRejectedWithAMessage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new MpathCommand());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int exit = cli.execute("demo", "--step", "5");
+        assertThat(exit).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--step must be");
+    }
+}
