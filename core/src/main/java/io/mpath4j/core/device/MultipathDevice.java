@@ -77,8 +77,8 @@ public final class MultipathDevice implements BlockDevice {
             throw new IllegalArgumentException("request [" + request.offset() + ", +" + request.length()
                     + ") is beyond the end of " + name + " (" + g.sizeBytes() + " bytes)");
         }
-        long now = time.nanoTime();
-        long deadline = ioDeadlineNanos == 0 ? Long.MAX_VALUE : now + ioDeadlineNanos;
+        long deadlineAfter = ioDeadlineNanos;
+        long deadline = deadlineAfter == 0 ? Long.MAX_VALUE : time.nanoTime() + deadlineAfter;
         IoAttempt a = new IoAttempt(this, request, deadline);
         counters.submitted.increment();
         if (closed) {
