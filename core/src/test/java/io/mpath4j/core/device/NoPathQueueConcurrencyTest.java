@@ -217,6 +217,89 @@ class NoPathQueueConcurrencyTest {
         assertThat(c.redrives()).isZero();
     }
 
+    /**
+     * Blackouts under the verified workload: every path goes down at once for a few ms (one of
+     * them hanging first, so some writes wait for a fence and then for a path), then comes back.
+     * I/O sent meanwhile and redriven I/O wait in the queue; nothing may fail, be lost or land
+     * out of order with a later acknowledged write.
+     */
+    @org.junit.jupiter.api.Test
+    void blackoutsUnderVerifiedLoadLoseNothing() throws Exception {
+        long seed = BlockWorkload.seed();
+        java.util.Random random = new java.util.Random(seed);
+        System.out.println("NoPathQueueConcurrencyTest blackouts seed=" + seed + " (replay with -Dmpath4j.seed=" + seed + ")");
+        for (int i = 0; i < PATHS; i++) {
+            SimulatedPath p = new SimulatedPath(PathIdentity.of("sim:b" + i, "36001405b1ack0ut00000000000001"), medium, time,
+                    random.nextLong());
+            p.setLatency(Duration.ofNanos(20_000 + random.nextInt(80_000)));
+            p.setJitter(Duration.ofNanos(random.nextInt(100_000)));
+            p.setGhostWriteDelay(Duration.ofMillis(25));
+            sims.add(p);
+        }
+        device = new MultipathDevice("mpathb", DeviceConfig.defaults()
+                .withGrouping(GroupingPolicies.byKeyword("multibus"))
+                .withSelector(() -> PathSelectors.parse("service-time 0", 1, false))
+                .withNoPathRetry(new NoPathRetry.Queue())
+                .withIoDeadline(Duration.ofSeconds(10))
+                .withFlapDamping(FlapDamping.DISABLED), engine, sims);
+        awaitUsable(PATHS);
+
+        BlockWorkload load = new BlockWorkload(device, THREADS, 16, 4, 60, seed, WAIT);
+        Duration run = Duration.ofSeconds(1);
+        long stopAt = System.nanoTime() + run.toNanos();
+        List<Thread> workers = load.start(50_000, stopAt);
+        int blackouts = 0;
+        try {
+            while (System.nanoTime() < stopAt && workers.stream().anyMatch(Thread::isAlive)) {
+                Thread.sleep(Duration.ofNanos(10_000_000 + random.nextInt(30_000_000)));
+                SimulatedPath hung = sims.get(random.nextInt(PATHS));
+                hung.setFailureMode(io.mpath4j.core.sim.FailureMode.HANG);
+                Thread.sleep(Duration.ofNanos(500_000 + random.nextInt(3_000_000)));
+                for (SimulatedPath p : sims) {
+                    p.setDown("blackout");
+                }
+                hung.setFailureMode(io.mpath4j.core.sim.FailureMode.NONE);
+                blackouts++;
+                Thread.sleep(Duration.ofNanos(2_000_000 + random.nextInt(20_000_000)));
+                // one path, or several, come back
+                int back = 1 + random.nextInt(PATHS);
+                for (int i = 0; i < back; i++) {
+                    sims.get((blackouts + i) % PATHS).setUp();
+                }
+            }
+        } finally {
+            sims.forEach(p -> {
+                p.setFailureMode(io.mpath4j.core.sim.FailureMode.NONE);
+                p.setUp();
+            });
+        }
+        List<String> alive = BlockWorkload.join(workers, run.plus(WAIT).plusSeconds(5));
+        DeviceCounters c = device.counters();
+        String context = load.summary() + " blackouts=" + blackouts + " queued=" + c.queuedTotal() + " redrives="
+                + c.redrives() + " ghosts discarded=" + sims.stream().mapToLong(SimulatedPath::ghostWritesDiscarded).sum()
+                + " applied=" + sims.stream().mapToLong(SimulatedPath::ghostWritesApplied).sum();
+        System.out.println("NoPathQueueConcurrencyTest blackouts: " + context);
+
+        assertThat(alive).as("workers still running after the bounded wait; " + context).isEmpty();
+        assertThat(load.stillStuck(WAIT)).as("I/O submitted and never completed (lost); " + context).isZero();
+        assertThat(BlockWorkload.firstFew(load.failures)).as("I/O failures; " + context).isEmpty();
+        assertThat(BlockWorkload.firstFew(load.mismatches)).as("verify mismatches; " + context).isEmpty();
+        awaitUsable(PATHS);
+        load.verifyFinalContent();
+        assertThat(load.stillStuck(WAIT)).as("final reads never completed; " + context).isZero();
+        assertThat(BlockWorkload.firstFew(load.failures)).as("final read failures; " + context).isEmpty();
+        assertThat(BlockWorkload.firstFew(load.mismatches)).as("final content; " + context).isEmpty();
+        assertThat(c.submitted()).as(context).isEqualTo(load.submitted.get());
+        assertThat(c.completedOk() + c.completedFailed()).as("completions vs. submitted; " + context).isEqualTo(c.submitted());
+        assertThat(c.completedFailed()).as(context).isZero();
+        for (SimulatedPath p : sims) {
+            assertThat(p.inFlightCount()).as(p + "; " + context).isZero();
+            assertThat(p.pendingGhostWrites()).as(p + " ghost writes never fenced; " + context).isZero();
+        }
+        assertThat(blackouts).as(context).isGreaterThan(5);
+        assertThat(c.queuedTotal()).as("I/O waited in the no-path queue; " + context).isPositive();
+    }
+
     void awaitUsable(int n) throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
         while (device.topology().usablePathCount() != n) {
