@@ -40,6 +40,20 @@ public final class PathMonitor {
      * The first check runs within one polling interval.
      */
     public Watch watch(Path path, Consumer<CheckResult> onResult) {
+        return watchTimed(path, (result, sentAtNanos) -> onResult.accept(result));
+    }
+
+    /** Receives a check result with the time its check was sent: the moment the verdict describes. */
+    @FunctionalInterface
+    public interface Listener {
+        void onResult(CheckResult result, long sentAtNanos);
+    }
+
+    /**
+     * Like {@link #watch(Path, Consumer)}, with the time each check was sent, so that the receiver
+     * can tell a verdict older than something it learned since (a connection loss, an ALUA notice).
+     */
+    public Watch watchTimed(Path path, Listener onResult) {
         long k = registrations.getAndIncrement();
         double fraction = (k * SPREAD) % 1.0;
         long firstDelay = (long) (fraction * config.pollingInterval().toNanos());
@@ -67,7 +81,7 @@ public final class PathMonitor {
 
     private final class PathWatch implements Watch {
         private final Path path;
-        private final Consumer<CheckResult> onResult;
+        private final Listener onResult;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final AtomicBoolean checking = new AtomicBoolean();
         // Written by the check in progress and by checkSoon(); a race only resets the period early.
@@ -75,7 +89,7 @@ public final class PathMonitor {
         private volatile CheckerState lastState;
         private volatile TimeSource.Cancellable next = TimeSource.Cancellable.NONE;
 
-        PathWatch(Path path, Consumer<CheckResult> onResult) {
+        PathWatch(Path path, Listener onResult) {
             this.path = path;
             this.onResult = onResult;
         }
@@ -106,9 +120,10 @@ public final class PathMonitor {
                 return;
             }
             AtomicBoolean answered = new AtomicBoolean();
+            long sent = time.nanoTime();
             TimeSource.Cancellable timeout = time.schedule(() -> {
                 if (answered.compareAndSet(false, true)) {
-                    finish(new CheckResult(CheckerState.TIMEOUT, path.accessState(),
+                    finish(sent, new CheckResult(CheckerState.TIMEOUT, path.accessState(),
                             "checker timed out after " + config.checkerTimeout().toMillis() + " ms"));
                 }
             }, config.checkerTimeout().toNanos());
@@ -116,18 +131,18 @@ public final class PathMonitor {
                 path.check().whenComplete((result, error) -> {
                     if (answered.compareAndSet(false, true)) {
                         timeout.cancel();
-                        finish(error == null ? result : CheckResult.faulty("checker failed: " + error));
+                        finish(sent, error == null ? result : CheckResult.faulty("checker failed: " + error));
                     }
                 });
             } catch (RuntimeException e) {
                 if (answered.compareAndSet(false, true)) {
                     timeout.cancel();
-                    finish(CheckResult.faulty("checker threw " + e));
+                    finish(sent, CheckResult.faulty("checker threw " + e));
                 }
             }
         }
 
-        private void finish(CheckResult result) {
+        private void finish(long sent, CheckResult result) {
             if (result.state() == lastState && result.state() == CheckerState.READY) {
                 periodNanos = Math.min(periodNanos * 2, config.maxPollingInterval().toNanos());
             } else {
@@ -136,7 +151,7 @@ public final class PathMonitor {
             lastState = result.state();
             checking.set(false);
             if (!cancelled.get()) {
-                onResult.accept(result);
+                onResult.onResult(result, sent);
                 scheduleIn(periodNanos);
             }
         }
