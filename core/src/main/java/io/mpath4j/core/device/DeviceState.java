@@ -78,11 +78,11 @@ final class DeviceState {
     private void attach(PathSlot s) {
         s.path.setEventListener(event -> device.deliverEvent(s, event));
         if (monitor != null) {
-            s.watch = monitor.watch(s.path, (result, elapsed) -> {
+            s.watch = monitor.watch(s.path, (result, sent, elapsed) -> {
                 if (result.state() != CheckerState.TIMEOUT) {
                     s.stats.recordCheck(elapsed);
                 }
-                device.executor().execute(() -> onCheckResult(s, result));
+                device.executor().execute(() -> onCheckResult(s, result, sent));
             });
         }
     }
@@ -102,6 +102,7 @@ final class DeviceState {
     // ---------------------------------------------------------------- path state
 
     void onIoPathError(IoAttempt a, PathSlot s, IoStatus.PathError pe) {
+        s.failureSeenNanos = Math.max(s.failureSeenNanos, time.nanoTime());
         failPath(s, "I/O error: " + pe.reason());
         if (a.request.modifiesMedium() && pe.mayStillExecute()) {
             // Ghost-write rule (DESIGN.md): the old path could still apply this write after a
@@ -119,13 +120,20 @@ final class DeviceState {
         }
     }
 
-    void onCheckResult(PathSlot s, CheckResult r) {
+    /** @param sentAtNanos when the check was sent: its verdict describes the path at that time */
+    void onCheckResult(PathSlot s, CheckResult r, long sentAtNanos) {
         if (s.removed) {
             return;
         }
-        s.checker = r.state();
         boolean faulty = r.state() == CheckerState.FAULTY || r.state() == CheckerState.TIMEOUT;
-        if (!faulty) {
+        if (!faulty && s.failed && sentAtNanos < s.failureSeenNanos) {
+            // Sent before the connection loss or I/O error that failed the path: it cannot vouch
+            // for the path now. Ask again rather than reinstate a dead path.
+            checkOne(s);
+            return;
+        }
+        s.checker = r.state();
+        if (!faulty && sentAtNanos >= s.accessNoticeNanos) {
             setAccess(s, r.accessState(), "checker");
         }
         switch (r.state()) {
@@ -141,14 +149,19 @@ final class DeviceState {
         }
     }
 
-    void onPathEvent(PathSlot s, PathEvent event) {
+    /** @param atNanos when the transport emitted the event */
+    void onPathEvent(PathSlot s, PathEvent event, long atNanos) {
         if (s.removed) {
             return;
         }
         switch (event) {
-            case PathEvent.ConnectionLost lost -> failPath(s, "connection lost: " + lost.reason());
+            case PathEvent.ConnectionLost lost -> {
+                s.failureSeenNanos = Math.max(s.failureSeenNanos, atNanos);
+                failPath(s, "connection lost: " + lost.reason());
+            }
             case PathEvent.ConnectionRestored restored -> checkOne(s);
             case PathEvent.AccessStateChanged changed -> {
+                s.accessNoticeNanos = Math.max(s.accessNoticeNanos, atNanos);
                 setAccess(s, changed.state(), "transport");
                 if (s.failed && changed.state().acceptsIo()) {
                     checkOne(s);
@@ -258,8 +271,9 @@ final class DeviceState {
             s.watch.checkSoon();
             return;
         }
+        long sent = time.nanoTime();
         s.path.check().whenComplete((r, e) -> device.executor().execute(() ->
-                onCheckResult(s, e == null ? r : CheckResult.faulty("checker failed: " + e))));
+                onCheckResult(s, e == null ? r : CheckResult.faulty("checker failed: " + e), sent)));
     }
 
     void checkAll() {

@@ -301,6 +301,8 @@ public final class MultipathDevice implements BlockDevice {
     }
 
     void deliverEvent(PathSlot slot, PathEvent event) {
-        executor.execute(() -> state.onPathEvent(slot, event));
+        // Stamped on the transport's thread: the executor may run it later than checks sent since.
+        long at = time.nanoTime();
+        executor.execute(() -> state.onPathEvent(slot, event, at));
     }
 }

@@ -35,6 +35,13 @@ final class PathSlot {
     TimeSource.Cancellable holdTimer = TimeSource.Cancellable.NONE;
     PathMonitor.Watch watch = PathMonitor.Watch.NONE;
     boolean removed;
+    /**
+     * Engine time of the last evidence that the path failed (connection loss, I/O path error) and
+     * of the last access-state notice: a check sent before it describes an older state and must
+     * not undo it.
+     */
+    long failureSeenNanos = Long.MIN_VALUE;
+    long accessNoticeNanos = Long.MIN_VALUE;
 
     PathSlot(Path path) {
         this.path = path;

@@ -47,10 +47,14 @@ public final class PathMonitor {
         return w;
     }
 
-    /** Receives each check's verdict and how long the checker took to answer (its probe latency). */
+    /**
+     * Receives each check's verdict, the time its check was sent (the moment the verdict
+     * describes, so a receiver can tell a verdict older than something it learned since: a
+     * connection loss, an ALUA notice) and how long the checker took to answer (its probe latency).
+     */
     @FunctionalInterface
     public interface CheckListener {
-        void onCheck(CheckResult result, long elapsedNanos);
+        void onCheck(CheckResult result, long sentAtNanos, long elapsedNanos);
     }
 
     /** The handle of one watched path. */
@@ -73,7 +77,6 @@ public final class PathMonitor {
     private final class PathWatch implements Watch {
         private final Path path;
         private final CheckListener onResult;
-        private volatile long checkStartNanos;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final AtomicBoolean checking = new AtomicBoolean();
         // Written by the check in progress and by checkSoon(); a race only resets the period early.
@@ -112,10 +115,10 @@ public final class PathMonitor {
                 return;
             }
             AtomicBoolean answered = new AtomicBoolean();
-            checkStartNanos = time.nanoTime();
+            long sent = time.nanoTime();
             TimeSource.Cancellable timeout = time.schedule(() -> {
                 if (answered.compareAndSet(false, true)) {
-                    finish(new CheckResult(CheckerState.TIMEOUT, path.accessState(),
+                    finish(sent, new CheckResult(CheckerState.TIMEOUT, path.accessState(),
                             "checker timed out after " + config.checkerTimeout().toMillis() + " ms"));
                 }
             }, config.checkerTimeout().toNanos());
@@ -123,18 +126,18 @@ public final class PathMonitor {
                 path.check().whenComplete((result, error) -> {
                     if (answered.compareAndSet(false, true)) {
                         timeout.cancel();
-                        finish(error == null ? result : CheckResult.faulty("checker failed: " + error));
+                        finish(sent, error == null ? result : CheckResult.faulty("checker failed: " + error));
                     }
                 });
             } catch (RuntimeException e) {
                 if (answered.compareAndSet(false, true)) {
                     timeout.cancel();
-                    finish(CheckResult.faulty("checker threw " + e));
+                    finish(sent, CheckResult.faulty("checker threw " + e));
                 }
             }
         }
 
-        private void finish(CheckResult result) {
+        private void finish(long sent, CheckResult result) {
             if (result.state() == lastState && result.state() == CheckerState.READY) {
                 periodNanos = Math.min(periodNanos * 2, config.maxPollingInterval().toNanos());
             } else {
@@ -143,7 +146,7 @@ public final class PathMonitor {
             lastState = result.state();
             checking.set(false);
             if (!cancelled.get()) {
-                onResult.onCheck(result, time.nanoTime() - checkStartNanos);
+                onResult.onCheck(result, sent, time.nanoTime() - sent);
                 scheduleIn(periodNanos);
             }
         }

@@ -38,6 +38,9 @@ final class ScriptedPath implements Path {
     CompletableFuture<Void> fence = CompletableFuture.completedFuture(null);
     int fenceCalls;
     int checks;
+    /** When set, checks stay unanswered in {@link #heldChecks} until the test completes them. */
+    volatile boolean holdChecks;
+    final List<CompletableFuture<CheckResult>> heldChecks = new ArrayList<>();
     boolean closed;
 
     ScriptedPath(String name, String wwid, int tpg, AccessState access) {
@@ -93,6 +96,11 @@ final class ScriptedPath implements Path {
     @Override
     public CompletionStage<CheckResult> check() {
         checks++;
+        if (holdChecks) {
+            CompletableFuture<CheckResult> held = new CompletableFuture<>();
+            heldChecks.add(held);
+            return held;
+        }
         return CompletableFuture.completedFuture(checkResult);
     }
 

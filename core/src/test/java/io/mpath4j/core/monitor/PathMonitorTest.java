@@ -74,7 +74,7 @@ class PathMonitorTest {
     void healthyPathIsCheckedLessOftenUpToTheMaximum() {
         CountingPath p = new CountingPath();
         List<CheckResult> results = new ArrayList<>();
-        monitor.watch(p, (r, t) -> results.add(r)); // first registration: offset 0
+        monitor.watch(p, (r, sent, t) -> results.add(r)); // first registration: offset 0
         clock.advance(Duration.ofSeconds(120));
         // 0, then +5 (first ready), +10, +20, +20, ...
         assertThat(seconds(p.checkTimes)).startsWith(0L, 5L, 15L, 35L, 55L, 75L);
@@ -84,7 +84,7 @@ class PathMonitorTest {
     @Test
     void aChangeResetsThePeriod() {
         CountingPath p = new CountingPath();
-        monitor.watch(p, (r, t) -> {});
+        monitor.watch(p, (r, sent, t) -> {});
         clock.advance(Duration.ofSeconds(36)); // checks at 0, 5, 15, 35
         p.answer = CheckResult.faulty("gone");
         clock.advance(Duration.ofSeconds(40)); // 55 (faulty), 60, 65, 70, 75 (faulty stays at 5 s)
@@ -96,7 +96,7 @@ class PathMonitorTest {
         CountingPath p = new CountingPath();
         p.hang = true;
         List<CheckResult> results = new ArrayList<>();
-        monitor.watch(p, (r, t) -> results.add(r));
+        monitor.watch(p, (r, sent, t) -> results.add(r));
         clock.advance(Duration.ofSeconds(1));
         assertThat(results).isEmpty();
         clock.advance(Duration.ofSeconds(1));
@@ -112,7 +112,7 @@ class PathMonitorTest {
         for (int i = 0; i < 100; i++) {
             CountingPath p = new CountingPath();
             paths.add(p);
-            monitor.watch(p, (r, t) -> {});
+            monitor.watch(p, (r, sent, t) -> {});
         }
         clock.advance(Duration.ofMillis(4999));
         // Ten 500 ms buckets of the first interval: every bucket gets 10 ± 2 first checks.
@@ -127,7 +127,7 @@ class PathMonitorTest {
     @Test
     void checkSoonChecksAtOnceAndCancelStops() {
         CountingPath p = new CountingPath();
-        PathMonitor.Watch w = monitor.watch(p, (r, t) -> {});
+        PathMonitor.Watch w = monitor.watch(p, (r, sent, t) -> {});
         clock.advance(Duration.ofSeconds(16)); // 0, 5, 15; next at 35
         w.checkSoon();
         clock.runDue();
