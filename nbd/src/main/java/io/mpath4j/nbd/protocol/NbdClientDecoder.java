@@ -360,7 +360,7 @@ public final class NbdClientDecoder {
     }
 
     private String readString(ByteBuffer data, int len, String what) throws NbdProtocolException {
-        return Wire.readString(data, len, limits.maxStringLength(), what, Wire.NO_OPTION);
+        return Wire.readString(data, len, limits.maxStringLength(), what);
     }
 
     private static ByteBuffer view(ByteBuffer in) {

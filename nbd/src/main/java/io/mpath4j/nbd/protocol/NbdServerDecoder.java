@@ -156,11 +156,9 @@ public final class NbdServerDecoder {
 
     private String readString(ByteBuffer data, int len, String what, int option) throws InvalidOptionException {
         try {
-            return Wire.readString(data, len, limits.maxStringLength(), what, option);
-        } catch (InvalidOptionException e) {
-            throw e;
+            return Wire.readString(data, len, limits.maxStringLength(), what);
         } catch (NbdProtocolException e) {
-            throw new InvalidOptionException(option, e.getMessage()); // not reached: option is set
+            throw new InvalidOptionException(option, e.getMessage());
         }
     }
 

@@ -54,18 +54,17 @@ final class Wire {
 
     /**
      * Reads {@code len} bytes from {@code in} as a string, enforcing UTF-8 validity, no NUL and the
-     * length limit.
+     * length limit. The caller has checked that {@code len <= in.remaining()}.
      */
-    static String readString(ByteBuffer in, int len, int maxLen, String what, int option)
-            throws NbdProtocolException {
+    static String readString(ByteBuffer in, int len, int maxLen, String what) throws NbdProtocolException {
         if (len > maxLen) {
-            throw fail(option, what + " length " + len + " is over the limit of " + maxLen + " bytes");
+            throw new NbdProtocolException(what + " length " + len + " is over the limit of " + maxLen + " bytes");
         }
         ByteBuffer slice = in.slice(in.position(), len);
         in.position(in.position() + len);
         for (int i = 0; i < len; i++) {
             if (slice.get(i) == 0) {
-                throw fail(option, what + " contains a NUL byte at " + i);
+                throw new NbdProtocolException(what + " contains a NUL byte at " + i);
             }
         }
         try {
@@ -75,17 +74,9 @@ final class Wire {
                     .decode(slice)
                     .toString();
         } catch (CharacterCodingException e) {
-            throw fail(option, what + " is not valid UTF-8");
+            throw new NbdProtocolException(what + " is not valid UTF-8");
         }
     }
-
-    /** An {@link InvalidOptionException} for {@code option}, or a plain one for {@link #NO_OPTION}. */
-    private static NbdProtocolException fail(int option, String message) {
-        return option == NO_OPTION ? new NbdProtocolException(message) : new InvalidOptionException(option, message);
-    }
-
-    /** Marker for {@link #readString} outside a client option. */
-    static final int NO_OPTION = Integer.MIN_VALUE + 12345;
 
     static byte[] readBytes(ByteBuffer in, int len) {
         byte[] b = new byte[len];
