@@ -666,7 +666,8 @@ final class DeviceState {
             retryTimer.cancel();
             retriesExhausted = false;
         }
-        device.publish(new Topology(device.name(), wwid, geometry, views, active, selector, queueMode(), ++version, route));
+        PathSlot[] usable = slots.stream().filter(PathSlot::usable).toArray(PathSlot[]::new);
+        device.publish(new Topology(device.name(), wwid, geometry, views, active, selector, queueMode(), ++version, route, usable));
 
         if (usableNow) {
             if (!queue.isEmpty()) {

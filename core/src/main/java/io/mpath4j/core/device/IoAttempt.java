@@ -18,6 +18,13 @@ final class IoAttempt implements Consumer<IoStatus> {
     final long deadlineNanos;
     private final MultipathDevice device;
 
+    /** False for the per-path parts of a flush fan-out: only the caller's I/O is counted. */
+    final boolean counted;
+    /** A flush part bound to one path: it goes there first, not through the selector. */
+    PathSlot pinned;
+    /** Acknowledged writes of the current path when this attempt was sent to it (what a flush covers). */
+    long slotWritesAtStart;
+
     /** Set before each submission to a path; read by that path's completion. */
     PathSlot slot;
     long startNanos;
@@ -26,7 +33,12 @@ final class IoAttempt implements Consumer<IoStatus> {
     String lastFailure = "";
 
     IoAttempt(MultipathDevice device, IoRequest request, long deadlineNanos) {
+        this(device, request, deadlineNanos, true);
+    }
+
+    IoAttempt(MultipathDevice device, IoRequest request, long deadlineNanos, boolean counted) {
         this.device = device;
+        this.counted = counted;
         this.request = request;
         this.length = request.length();
         this.deadlineNanos = deadlineNanos;

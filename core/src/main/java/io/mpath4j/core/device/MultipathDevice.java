@@ -83,10 +83,56 @@ public final class MultipathDevice implements BlockDevice {
         counters.submitted.increment();
         if (closed) {
             finish(a, new IoStatus.DeviceClosed());
+        } else if (request instanceof IoRequest.Flush) {
+            flush(a);
         } else {
             dispatch(a);
         }
         return a.future;
+    }
+
+    /**
+     * A flush must make durable every write acknowledged before it, whichever path carried the
+     * write. Paths of one unit normally share the unit's cache (a SCSI LU; NBD servers over one
+     * file share the page cache), but a target may cache per connection, so the flush goes to
+     * every usable path holding writes it has not flushed yet, and completes when all of them
+     * did. With no such path it is one ordinary I/O. A part that hits a path error is redriven
+     * like any I/O (its path's unflushed writes are then only as safe as that target's cache).
+     */
+    private void flush(IoAttempt a) {
+        Topology t = topology;
+        PathSlot[] usable = t.usableSlots;
+        int dirty = 0;
+        for (PathSlot s : usable) {
+            if (s.stats.hasUnflushedWrites()) {
+                dirty++;
+            }
+        }
+        if (dirty == 0) {
+            dispatch(a);
+            return;
+        }
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[dirty];
+        int k = 0;
+        for (PathSlot s : usable) {
+            if (s.stats.hasUnflushedWrites()) {
+                IoAttempt part = new IoAttempt(this, a.request, a.deadlineNanos, false);
+                part.pinned = s;
+                parts[k++] = part.future;
+                dispatch(part);
+            }
+        }
+        CompletableFuture.allOf(parts).whenComplete((v, e) -> {
+            IoStatus result = IoStatus.OK;
+            for (CompletableFuture<?> f : parts) {
+                IoStatus st = (IoStatus) f.join();
+                if (!st.isOk()) {
+                    result = st;
+                    break;
+                }
+            }
+            finish(a, result);
+        });
     }
 
     /** Sends {@code a} down a path of the active group, or to the no-path logic when there is none. */
@@ -98,10 +144,17 @@ public final class MultipathDevice implements BlockDevice {
             return;
         }
         long now = time.nanoTime();
-        int i = route.length == 1 ? 0 : t.selector.select(t.routeStats, a.length, now);
-        PathSlot s = route[i];
+        PathSlot s = a.pinned;
+        if (s != null) {
+            a.pinned = null; // a redrive of this part goes through the selector
+        } else {
+            s = route[route.length == 1 ? 0 : t.selector.select(t.routeStats, a.length, now)];
+        }
         a.slot = s;
         a.startNanos = now;
+        if (a.request instanceof IoRequest.Flush) {
+            a.slotWritesAtStart = s.stats.writesAcknowledged();
+        }
         s.stats.start(a.length, now);
         try {
             s.path.submit(a.request, a);
@@ -117,7 +170,14 @@ public final class MultipathDevice implements BlockDevice {
         boolean pathFault = status instanceof IoStatus.PathError || status instanceof IoStatus.RetryLater;
         s.stats.end(a.length, now - a.startNanos, pathFault, now);
         switch (status) {
-            case IoStatus.Ok ok -> finish(a, ok);
+            case IoStatus.Ok ok -> {
+                if (a.request.modifiesMedium()) {
+                    s.stats.noteWriteAcknowledged();
+                } else if (a.request instanceof IoRequest.Flush) {
+                    s.stats.noteFlushed(a.slotWritesAtStart);
+                }
+                finish(a, ok);
+            }
             case IoStatus.PathError pe -> {
                 a.lastFailure = s.name() + ": " + pe.describe();
                 executor.execute(() -> state.onIoPathError(a, s, pe));
@@ -156,7 +216,9 @@ public final class MultipathDevice implements BlockDevice {
     }
 
     void finish(IoAttempt a, IoStatus status) {
-        (status.isOk() ? counters.completedOk : counters.completedFailed).increment();
+        if (a.counted) {
+            (status.isOk() ? counters.completedOk : counters.completedFailed).increment();
+        }
         a.finish(status);
     }
 

@@ -25,9 +25,11 @@ public final class Topology {
     final PathSlot[] routeSlots;
     final PathStats[] routeStats;
     final PathSelector selector;
+    /** Usable paths of every group: where a flush must also go if they hold unflushed writes. */
+    final PathSlot[] usableSlots;
 
     Topology(String name, String wwid, Geometry geometry, List<GroupView> groups, int activeGroup,
-             PathSelector selector, String queueMode, long version, PathSlot[] routeSlots) {
+             PathSelector selector, String queueMode, long version, PathSlot[] routeSlots, PathSlot[] usableSlots) {
         this.name = name;
         this.wwid = wwid;
         this.geometry = geometry;
@@ -38,6 +40,7 @@ public final class Topology {
         this.queueMode = queueMode;
         this.version = version;
         this.routeSlots = routeSlots;
+        this.usableSlots = usableSlots;
         this.routeStats = new PathStats[routeSlots.length];
         for (int i = 0; i < routeSlots.length; i++) {
             routeStats[i] = routeSlots[i].stats;

@@ -28,6 +28,9 @@ public final class PathStats {
     private final AtomicLong bytesDone = new AtomicLong();
     private volatile long serviceTimeEwmaNanos;
     private volatile long checkLatencyEwmaNanos;
+    /** Writes acknowledged by this path, and how many of them a later flush on it covered. */
+    private final AtomicLong writesAcknowledged = new AtomicLong();
+    private final AtomicLong writesFlushed = new AtomicLong();
     private volatile long errorRateEwma;
     private volatile long lastCompletionNanos;
     private volatile long lastStartNanos;
@@ -71,6 +74,26 @@ public final class PathStats {
             serviceTimeEwmaNanos = s == 0 ? serviceNanos : s + ((serviceNanos - s) >> EWMA_SHIFT);
         }
         lastCompletionNanos = nowNanos;
+    }
+
+    /** Called by the engine when a medium-modifying request completed successfully on this path. */
+    public void noteWriteAcknowledged() {
+        writesAcknowledged.incrementAndGet();
+    }
+
+    /** The number of acknowledged writes now; pass it to {@link #noteFlushed} when a flush started then succeeds. */
+    public long writesAcknowledged() {
+        return writesAcknowledged.get();
+    }
+
+    /** Records that a flush started when {@code acknowledgedAtStart} writes had been acknowledged succeeded. */
+    public void noteFlushed(long acknowledgedAtStart) {
+        writesFlushed.accumulateAndGet(acknowledgedAtStart, Math::max);
+    }
+
+    /** True when this path acknowledged writes that no flush on it has covered yet. */
+    public boolean hasUnflushedWrites() {
+        return writesAcknowledged.get() > writesFlushed.get();
     }
 
     /** Records how long a checker took to answer (the probe latency path_latency ranks by). */

@@ -295,6 +295,41 @@ class MultipathDeviceTest {
     }
 
     @Test
+    void flushGoesToEveryPathHoldingUnflushedWrites() {
+        ScriptedPath a = ScriptedPath.of("a");
+        ScriptedPath b = ScriptedPath.of("b");
+        ScriptedPath c = ScriptedPath.of("c");
+        MultipathDevice d = device(multibus(), a, b, c);
+        write(d).join();
+        write(d).join(); // round-robin: one write on each of two paths
+        assertThat(d.flush()).isCompletedWithValue(IoStatus.OK);
+        long flushes = List.of(a, b, c).stream().flatMap(p -> p.history.stream())
+                .filter(r -> r instanceof IoRequest.Flush).count();
+        assertThat(flushes).as("one flush per path that acknowledged writes").isEqualTo(2);
+
+        assertThat(d.flush()).isCompletedWithValue(IoStatus.OK);
+        long after = List.of(a, b, c).stream().flatMap(p -> p.history.stream())
+                .filter(r -> r instanceof IoRequest.Flush).count();
+        assertThat(after).as("nothing unflushed: one ordinary flush").isEqualTo(3);
+        assertThat(d.counters().submitted()).isEqualTo(d.counters().completedOk()).isEqualTo(4);
+    }
+
+    @Test
+    void flushPartHittingAPathErrorIsRedriven() {
+        ScriptedPath a = ScriptedPath.of("a");
+        ScriptedPath b = ScriptedPath.of("b");
+        MultipathDevice d = device(multibus(), a, b);
+        write(d).join();
+        write(d).join();
+        a.autoOk = false;
+        CompletableFuture<IoStatus> f = d.flush();
+        assertThat(f).isNotDone();
+        a.completeAll(new IoStatus.PathError("reset", false));
+        assertThat(f).isCompletedWithValue(IoStatus.OK);
+        assertThat(b.history.stream().filter(r -> r instanceof IoRequest.Flush).count()).isEqualTo(2);
+    }
+
+    @Test
     void requestsBeyondTheEndAreProgrammerErrors() {
         MultipathDevice d = device(multibus(), ScriptedPath.of("a"));
         assertThatThrownBy(() -> d.submit(new IoRequest.Read((1 << 20) - 256, ByteBuffer.allocate(512))))
