@@ -126,6 +126,7 @@ public final class NbdConnection {
     private volatile boolean draining;
     private volatile String closeReason = "";
     private volatile long closedAtNanos;
+    private volatile String disconnectReason; // set just before NBD_CMD_DISC is sent
     private Thread reader;
     private Thread writer;
     private Thread watchdog;
@@ -579,6 +580,12 @@ public final class NbdConnection {
         if (!tearing.compareAndSet(false, true)) {
             return;
         }
+        String disc = disconnectReason;
+        if (disc != null) {
+            // we sent NBD_CMD_DISC: the server closing its end (the reader's EOF) is the expected answer
+            reason = disc;
+            abortive = false;
+        }
         closeReason = reason;
         torn = true;
         if (abortive) {
@@ -634,6 +641,7 @@ public final class NbdConnection {
         try {
             locked = writeLock.tryLock(1, TimeUnit.SECONDS);
             if (locked && !torn) {
+                disconnectReason = reason;
                 ByteBuffer disc = ByteBuffer.allocate(Request.HEADER_LENGTH);
                 NbdEncoder.encodeRequestHeader(0, CommandType.DISC.code(), nextHandle.getAndIncrement(), 0, 0, disc);
                 disc.flip();
