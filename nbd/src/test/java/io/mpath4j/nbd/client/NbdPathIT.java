@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
 import io.mpath4j.core.device.DeviceConfig;
+import io.mpath4j.core.device.DeviceEvent;
 import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.core.device.NoPathRetry;
@@ -204,6 +205,8 @@ class NbdPathIT {
         NbdPath pa = connect("127.0.0.1", port, "", OPTIONS);
         NbdPath pb = connect("127.0.0.2", port, "", OPTIONS);
         MultipathDevice d = device(List.of(pa, pb));
+        ConcurrentLinkedQueue<DeviceEvent> events = new ConcurrentLinkedQueue<>();
+        d.addListener(events::add);
 
         Workload w = new Workload(d, 8, 64, System.nanoTime());
         w.start();
@@ -222,8 +225,19 @@ class NbdPathIT {
         assertThat(w.failures).as("I/O errors or mismatches seen by the workload (seed %d)", w.seed).isEmpty();
         assertThat(view(d, pa).checker()).isEqualTo(CheckerState.READY);
         assertThat(a2.isAlive()).isTrue();
-        System.out.printf("NbdPathIT multipath: %d verified ops, %d redrives, %d failovers%n", w.ops.get(),
-                d.counters().redrives(), d.counters().failovers());
+        assertThat(events).as("the kill was seen as a connection loss, the restart reinstated the path")
+                .anySatisfy(e -> {
+                    assertThat(e.path()).isEqualTo(pa.identity().name());
+                    assertThat(e.kind()).isEqualTo(DeviceEvent.Kind.PATH_FAILED);
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.path()).isEqualTo(pa.identity().name());
+                    assertThat(e.kind()).isEqualTo(DeviceEvent.Kind.PATH_REINSTATED);
+                });
+        assertThat(view(d, pb).failed()).isFalse();
+        System.out.printf("NbdPathIT multipath: %d verified ops, %d redrives, %d failovers; events %s%n", w.ops.get(),
+                d.counters().redrives(), d.counters().failovers(),
+                events.stream().filter(e -> e.path().equals(pa.identity().name())).map(DeviceEvent::toString).toList());
     }
 
     @Test
