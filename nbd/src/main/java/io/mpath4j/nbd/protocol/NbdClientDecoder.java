@@ -229,6 +229,34 @@ public final class NbdClientDecoder {
                 + Wire.hex32(NbdMagic.SIMPLE_REPLY_MAGIC) + " or structured " + Wire.hex32(NbdMagic.STRUCTURED_REPLY_MAGIC));
     }
 
+    /**
+     * The 16-byte header of a simple reply only (proto.md "Simple reply message": magic, 32 bits
+     * error, 64 bits handle), for a client that did not negotiate structured replies and reads the
+     * data of a successful {@code NBD_CMD_READ} reply itself, straight into its own buffer. Returns
+     * a {@link SimpleReply} without data, or {@code null} (nothing consumed) until 16 bytes are
+     * there. Whether the handle is in flight, and how many data bytes follow, is for the caller to
+     * decide. A structured reply chunk magic is an {@link NbdProtocolException} here: "a server
+     * MUST NOT send structured replies unless the client negotiated them".
+     */
+    public SimpleReply decodeSimpleReplyHeader(ByteBuffer in) throws NbdProtocolException {
+        if (in.remaining() < SimpleReply.HEADER_LENGTH) {
+            return null;
+        }
+        ByteBuffer b = view(in);
+        int magic = b.getInt();
+        if (magic != NbdMagic.SIMPLE_REPLY_MAGIC) {
+            if (magic == NbdMagic.STRUCTURED_REPLY_MAGIC) {
+                throw new NbdProtocolException("structured reply chunk received, but structured replies were not negotiated");
+            }
+            throw new NbdProtocolException("bad reply magic " + Wire.hex32(magic) + ", expected simple "
+                    + Wire.hex32(NbdMagic.SIMPLE_REPLY_MAGIC));
+        }
+        int error = b.getInt();
+        long handle = b.getLong();
+        in.position(in.position() + SimpleReply.HEADER_LENGTH);
+        return new SimpleReply(handle, error, null);
+    }
+
     private SimpleReply decodeSimple(ByteBuffer in, ByteBuffer b, ExpectedReadLength inFlight) throws NbdProtocolException {
         if (b.remaining() < SimpleReply.HEADER_LENGTH) {
             return null;

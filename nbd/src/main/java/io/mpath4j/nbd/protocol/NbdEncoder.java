@@ -210,6 +210,25 @@ public final class NbdEncoder {
         }
     }
 
+    /**
+     * The 28-byte header of a request without its data (magic, flags, type, handle, offset,
+     * length), for a client that sends a write's data straight from its own buffer rather than
+     * copying it into a {@link Request}. The values are checked as {@link Request} checks them.
+     */
+    public static void encodeRequestHeader(int flags, int type, long handle, long offset, long length, ByteBuffer out) {
+        Wire.checkU16("command flags", flags);
+        Wire.checkU16("request type", type);
+        Wire.checkU32("length", length);
+        ByteOrder order = out.order();
+        out.order(ByteOrder.BIG_ENDIAN);
+        try {
+            out.putInt(NbdMagic.REQUEST_MAGIC).putShort((short) flags).putShort((short) type)
+                    .putLong(handle).putLong(offset).putInt((int) length);
+        } finally {
+            out.order(order);
+        }
+    }
+
     public static ByteBuffer encode(Request r) {
         ByteBuffer b = ByteBuffer.allocate(encodedLength(r));
         encode(r, b);

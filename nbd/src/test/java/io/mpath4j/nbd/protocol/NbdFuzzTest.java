@@ -44,6 +44,7 @@ class NbdFuzzTest {
                     o -> NbdEncoder.encode((ExportNameReply) o, true)));
             t.add(new Target("request" + l, server::decodeRequest, o -> NbdEncoder.encode((Request) o)));
             t.add(new Target("reply" + l, in -> client.decodeReply(in, inFlight), o -> NbdEncoder.encode((Reply) o)));
+            t.add(new Target("simple reply header" + l, client::decodeSimpleReplyHeader, o -> NbdEncoder.encode((Reply) o)));
         }
         return t;
     }
