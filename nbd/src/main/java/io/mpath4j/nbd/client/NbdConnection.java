@@ -112,7 +112,7 @@ public final class NbdConnection {
     private final NbdUri uri;
     private final NbdClientOptions options;
     private final SocketChannel channel;
-    private final NbdExport export;
+    private final ExportInfo export;
     private final Consumer<NbdConnection> onTornDown;
     private final NbdClientDecoder decoder = new NbdClientDecoder();
     private final Map<Long, Pending> outstanding = new ConcurrentHashMap<>();
@@ -131,7 +131,7 @@ public final class NbdConnection {
     private Thread writer;
     private Thread watchdog;
 
-    private NbdConnection(NbdUri uri, NbdClientOptions options, SocketChannel channel, NbdExport export,
+    private NbdConnection(NbdUri uri, NbdClientOptions options, SocketChannel channel, ExportInfo export,
             Consumer<NbdConnection> onTornDown) {
         this.uri = uri;
         this.options = options;
@@ -167,7 +167,7 @@ public final class NbdConnection {
                 throw new IOException("connect to " + uri.authority() + " timed out after "
                         + options.connectTimeout().toMillis() + " ms", e);
             }
-            NbdExport export = new Handshake(ch, uri, deadline).run();
+            ExportInfo export = new Handshake(ch, uri, deadline).run();
             ch.socket().setSoTimeout(0);
             NbdConnection c = new NbdConnection(uri, options, ch, export, onTornDown);
             c.start();
@@ -193,7 +193,7 @@ public final class NbdConnection {
         return uri;
     }
 
-    public NbdExport export() {
+    public ExportInfo export() {
         return export;
     }
 
@@ -302,7 +302,7 @@ public final class NbdConnection {
 
     /**
      * Sends [offset, offset+length) as one request, or as parts of at most {@link
-     * NbdExport#maxRequest()} bytes (a multiple of the minimum block size, so parts stay aligned).
+     * ExportInfo#maxRequest()} bytes (a multiple of the minimum block size, so parts stay aligned).
      */
     private void sendRanged(CommandType type, int flags, long offset, long length, ByteBuffer buffer, int bufferStart,
             Consumer<IoStatus> completion) {
@@ -735,14 +735,14 @@ public final class NbdConnection {
             T decode(ByteBuffer b) throws NbdProtocolException;
         }
 
-        NbdExport run() throws IOException {
+        ExportInfo run() throws IOException {
             try {
                 ServerGreeting g = read(decoder::decodeGreeting, "the greeting");
                 boolean fixed = g.has(HandshakeFlag.FIXED_NEWSTYLE);
                 boolean noZeroes = g.has(HandshakeFlag.NO_ZEROES);
                 int flags = (fixed ? ClientFlag.FIXED_NEWSTYLE.mask() : 0) | (noZeroes ? ClientFlag.NO_ZEROES.mask() : 0);
                 send(NbdEncoder.encode(new ClientFlags(flags)));
-                NbdExport export = fixed ? go() : null;
+                ExportInfo export = fixed ? go() : null;
                 if (export == null) {
                     export = exportName(noZeroes);
                 }
@@ -756,7 +756,7 @@ public final class NbdConnection {
         }
 
         /** {@code NBD_OPT_GO} asking for block sizes; null if the server does not know GO. */
-        private NbdExport go() throws IOException, NbdProtocolException {
+        private ExportInfo go() throws IOException, NbdProtocolException {
             send(NbdEncoder.encode(new ClientOption.Go(uri.export(), InfoType.BLOCK_SIZE)));
             InfoItem.Export exp = null;
             InfoItem.BlockSize bs = null;
@@ -778,10 +778,10 @@ public final class NbdConnection {
                             throw new NbdProtocolException("NBD_REP_ACK to NBD_OPT_GO without NBD_INFO_EXPORT");
                         }
                         if (bs == null) {
-                            return new NbdExport(uri.export(), exp.size(), exp.transmissionFlags(), 1, 4096,
+                            return new ExportInfo(uri.export(), exp.size(), exp.transmissionFlags(), 1, 4096,
                                     InfoItem.BlockSize.UNLIMITED, false);
                         }
-                        return new NbdExport(uri.export(), exp.size(), exp.transmissionFlags(), bs.minimum(),
+                        return new ExportInfo(uri.export(), exp.size(), exp.transmissionFlags(), bs.minimum(),
                                 bs.preferred(), bs.maximum(), true);
                     }
                     case OptionReply.ErrorReply e -> {
@@ -797,7 +797,7 @@ public final class NbdConnection {
             }
         }
 
-        private NbdExport exportName(boolean noZeroes) throws IOException, NbdProtocolException {
+        private ExportInfo exportName(boolean noZeroes) throws IOException, NbdProtocolException {
             send(NbdEncoder.encode(new ClientOption.ExportName(uri.export())));
             ExportNameReply r;
             try {
@@ -806,7 +806,7 @@ public final class NbdConnection {
                 throw new IOException("server " + uri.authority() + " closed the connection on NBD_OPT_EXPORT_NAME '"
                         + uri.export() + "' (no such export?)", e);
             }
-            return new NbdExport(uri.export(), r.size(), r.transmissionFlags(), 1, 4096, InfoItem.BlockSize.UNLIMITED, false);
+            return new ExportInfo(uri.export(), r.size(), r.transmissionFlags(), 1, 4096, InfoItem.BlockSize.UNLIMITED, false);
         }
 
         private void send(ByteBuffer b) throws IOException {

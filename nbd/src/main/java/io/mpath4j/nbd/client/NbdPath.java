@@ -54,7 +54,7 @@ public final class NbdPath implements Path {
     private final PathIdentity identity;
     private final Object lock = new Object();
     private volatile NbdConnection connection; // null while disconnected
-    private volatile NbdExport export;
+    private volatile ExportInfo export;
     private volatile Geometry geometry;
     private volatile Consumer<PathEvent> listener = e -> {};
     private volatile boolean closed;
@@ -108,7 +108,7 @@ public final class NbdPath implements Path {
     }
 
     /** What the latest handshake learned about the export. */
-    public NbdExport export() {
+    public ExportInfo export() {
         return export;
     }
 

@@ -16,7 +16,7 @@ import io.mpath4j.nbd.protocol.TransmissionFlag;
  * @param maxBlock maximum block size as sent, {@link InfoItem.BlockSize#UNLIMITED} when not sent
  * @param blockSizeSent true when the server sent {@code NBD_INFO_BLOCK_SIZE}
  */
-public record NbdExport(String name, long size, int transmissionFlags, long minBlock, long preferredBlock, long maxBlock,
+public record ExportInfo(String name, long size, int transmissionFlags, long minBlock, long preferredBlock, long maxBlock,
         boolean blockSizeSent) {
 
     /**
