@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code mpath} command line. */
 @Command(name = "mpath", mixinStandardHelpOptions = true, version = "mpath4j 0.1.0",
         description = "Userspace multipath block I/O.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class MpathCommand implements Runnable {
 
     @CommandLine.Spec
@@ -18,6 +18,22 @@ public final class MpathCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MpathCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with our error handling: a bad argument value or an operational failure
+     * prints one line, "error: …", and exits 2; a stack trace is for bugs only.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new MpathCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

@@ -1,0 +1,180 @@
+package io.mpath4j.daemon.cli;
+
+import io.mpath4j.core.device.DeviceConfig;
+import io.mpath4j.core.device.Engine;
+import io.mpath4j.core.device.FailbackPolicy;
+import io.mpath4j.core.device.MultipathDevice;
+import io.mpath4j.core.device.NoPathRetry;
+import io.mpath4j.core.device.TopologyListing;
+import io.mpath4j.core.group.GroupingPolicies;
+import io.mpath4j.core.group.Prioritizers;
+import io.mpath4j.core.monitor.MonitorConfig;
+import io.mpath4j.core.select.PathSelectors;
+import io.mpath4j.nbd.client.NbdClientOptions;
+import io.mpath4j.nbd.client.NbdPath;
+import io.mpath4j.nbd.client.NbdPaths;
+import io.mpath4j.nbd.client.NbdUri;
+import io.mpath4j.nbd.server.NbdExport;
+import io.mpath4j.nbd.server.NbdServer;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code mpath serve --nbd ADDR:PORT[/EXPORT] URI…}: one multipath device from the given path
+ * URIs, served over NBD until interrupted. The quick way in before the daemon exists.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Build one multipath device from path URIs and serve it over NBD until interrupted.",
+        footer = {"", "Example:", "  mpath serve --nbd 127.0.0.1:10810/disk --wwid 3600mydisk nbd://127.0.0.1:10809/ nbd://127.0.0.2:10809/"})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--nbd", required = true, paramLabel = "ADDR:PORT[/EXPORT]",
+            description = "Where to serve the device over NBD; the export name defaults to the device name.")
+    String listen;
+
+    @Option(names = "--wwid", paramLabel = "ID",
+            description = "Unit identity of the paths. NBD has none of its own, so it is required for nbd:// paths.")
+    String wwid;
+
+    @Option(names = "--name", defaultValue = "mpatha", description = "Device name (alias), default ${DEFAULT-VALUE}.")
+    String name;
+
+    @Option(names = "--path-grouping-policy", defaultValue = "multibus",
+            description = "failover, multibus, group_by_prio, group_by_serial, group_by_node_name, group_by_tpg (default ${DEFAULT-VALUE}).")
+    String grouping;
+
+    @Option(names = "--path-selector", defaultValue = "service-time 0",
+            description = "round-robin 0, queue-length 0, service-time 0, historical-service-time 0, latency 0 (default '${DEFAULT-VALUE}').")
+    String selector;
+
+    @Option(names = "--prio", defaultValue = "const", description = "const, alua, ana, weightedpath, path_latency (default ${DEFAULT-VALUE}).")
+    String prio;
+
+    @Option(names = "--prio-args", defaultValue = "", description = "Arguments of the prioritizer, as prio_args in multipath.conf.")
+    String prioArgs;
+
+    @Option(names = "--failback", defaultValue = "immediate", description = "immediate, manual, followover or seconds (default ${DEFAULT-VALUE}).")
+    String failback;
+
+    @Option(names = "--no-path-retry", defaultValue = "queue", description = "fail, queue or a number of polling intervals (default ${DEFAULT-VALUE}).")
+    String noPathRetry;
+
+    @Option(names = "--polling-interval", defaultValue = "5", description = "Seconds between path checks (default ${DEFAULT-VALUE}).")
+    int pollingSeconds;
+
+    @Option(names = "--request-timeout", defaultValue = "10", description = "Seconds before an NBD request counts as lost (default ${DEFAULT-VALUE}).")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--fencing-delay", defaultValue = "5",
+            description = "Seconds a write waits after its path's connection was torn down before it is redriven (default ${DEFAULT-VALUE}).")
+    int fencingSeconds;
+
+    @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export")
+    List<String> uris;
+
+    private final PrintStream out = System.out;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        Listen where = Listen.parse(listen, name);
+        if (wwid == null || wwid.isBlank()) {
+            throw new IllegalArgumentException("--wwid is required: NBD paths carry no unit identity, so say which unit they lead to");
+        }
+        List<NbdUri> nbd = uris.stream().map(ServeCommand::parseUri).toList();
+        DeviceConfig config = DeviceConfig.defaults()
+                .withGrouping(GroupingPolicies.byKeyword(grouping))
+                .withSelector(() -> PathSelectors.parse(selector, 1, false))
+                .withPrioritizer(Prioritizers.parse(prio, prioArgs))
+                .withFailback(FailbackPolicy.parse(failback))
+                .withNoPathRetry(NoPathRetry.parse(noPathRetry))
+                .withPollingInterval(Duration.ofSeconds(positive(pollingSeconds, "--polling-interval")));
+        NbdClientOptions options = NbdClientOptions.DEFAULT
+                .withRequestTimeout(Duration.ofSeconds(positive(requestTimeoutSeconds, "--request-timeout")))
+                .withFencingDelay(Duration.ofSeconds(Math.max(0, fencingSeconds)));
+        NbdPaths.Result opened = NbdPaths.connect(nbd, wwid, options);
+        opened.warnings().forEach(w -> out.println("warning: " + w));
+        if (opened.paths().isEmpty()) {
+            out.println("error: none of the " + nbd.size() + " paths could be opened");
+            return 2;
+        }
+        Duration poll = Duration.ofSeconds(pollingSeconds);
+        Engine engine = Engine.system(new MonitorConfig(poll, poll.multipliedBy(4), Duration.ofSeconds(Math.min(30, requestTimeoutSeconds))));
+        try (MultipathDevice device = new MultipathDevice(name, config, engine, opened.paths());
+             NbdServer server = NbdServer.builder()
+                     .listen(where.address())
+                     .export(new NbdExport(where.export(), "mpath4j multipath device " + name + " (" + wwid + ")", device, false))
+                     .defaultExport(where.export())
+                     .start()) {
+            device.addListener(e -> {
+                out.println("event: " + e);
+                out.print(TopologyListing.format(device.topology(), vendorProduct(opened.paths())));
+            });
+            out.print(TopologyListing.format(device.topology(), vendorProduct(opened.paths())));
+            InetSocketAddress bound = server.localAddress();
+            out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
+                    + " (Ctrl-C to stop)");
+            Thread hook = new Thread(stop::countDown, "mpath-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stop.await();
+            out.println("stopping: closing the export, then the paths");
+        }
+        return 0;
+    }
+
+    private static String vendorProduct(List<NbdPath> paths) {
+        return "NBD," + paths.getFirst().identity().product();
+    }
+
+    private static NbdUri parseUri(String uri) {
+        if (!uri.startsWith("nbd://")) {
+            throw new IllegalArgumentException("unsupported path URI '" + uri + "': only nbd://host[:port]/export for now (iSCSI comes later)");
+        }
+        return NbdUri.parse(uri);
+    }
+
+    private static int positive(int value, String option) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    /** {@code ADDR:PORT[/EXPORT]}, with {@code [v6]:PORT} for IPv6. */
+    record Listen(InetSocketAddress address, String export) {
+        static Listen parse(String spec, String defaultExport) {
+            String hostPort = spec;
+            String export = defaultExport;
+            int slash = spec.indexOf('/');
+            if (slash >= 0) {
+                hostPort = spec.substring(0, slash);
+                export = spec.substring(slash + 1);
+            }
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException("--nbd '" + spec + "' must be ADDR:PORT[/EXPORT], e.g. 127.0.0.1:10809/disk");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--nbd '" + spec + "': port is not a number");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--nbd '" + spec + "': port out of range");
+            }
+            return new Listen(new InetSocketAddress(host, port), export);
+        }
+    }
+}
