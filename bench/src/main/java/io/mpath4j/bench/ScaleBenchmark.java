@@ -46,6 +46,8 @@ public final class ScaleBenchmark {
     private final Options options;
     private final List<String> failures = new ArrayList<>();
     private final AtomicLong uncaught = new AtomicLong();
+    /** What the last poll before settling still found wrong: tells what took longest. */
+    private List<String> stragglers = List.of();
 
     private ScaleBenchmark(Options options) {
         this.options = options;
@@ -116,6 +118,10 @@ public final class ScaleBenchmark {
             failures.add(uncaught.get() + " uncaught exceptions (see stderr)");
         }
         new ResultTable(options, r, events, reader, quiet, storm, settling).print(System.out);
+        if (!stragglers.isEmpty()) {
+            System.out.println("last to settle (" + stragglers.size() + " devices at the last poll before settling), e.g.:");
+            stragglers.stream().limit(5).forEach(line -> System.out.println("    " + line));
+        }
         fleet.close();
         for (String f : failures) {
             System.out.println("INCONSISTENT: " + f);
@@ -134,9 +140,11 @@ public final class ScaleBenchmark {
     private long awaitSettled(ScaleFleet fleet, long from) throws InterruptedException {
         long deadline = from + TimeUnit.SECONDS.toNanos(options.settleTimeoutSeconds);
         while (true) { // bounded by the deadline
-            if (devicesWithMismatches(fleet).isEmpty()) {
+            List<String> wrong = devicesWithMismatches(fleet);
+            if (wrong.isEmpty()) {
                 return System.nanoTime() - from;
             }
+            stragglers = wrong;
             if (System.nanoTime() > deadline) {
                 return -1;
             }

@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 final class ScaleFleet {
 
     static final int PATHS = 4;
-    /** Tiny media: the harness measures the control path, and 2,500 devices must fit in a small heap. */
-    static final long MEDIUM_BYTES = 64 << 10;
+    /** One 4 KiB block per unit: the harness measures the control path, and 2,500 larger media would only load the GC. */
+    static final long MEDIUM_BYTES = 4 << 10;
     static final String VENDOR_PRODUCT = "MPATH4J,SIMULATED";
 
     final MultipathDevice[] devices;
