@@ -50,6 +50,7 @@ final class ResultTable {
         } else {
             out.printf(Locale.ROOT, "| settled | NOT within %d s | | |%n", o.settleTimeoutSeconds());
         }
+        row(out, "... resolution: longest poll of all devices (+ 10 ms pause between polls)", ms(r.longestPollNanos), "", "");
         out.printf(Locale.ROOT, "| GC time during storm and settling | %d ms | | |%n", r.gcMillis);
 
         Histogram stormAndSettling = during.copy();

@@ -48,6 +48,8 @@ public final class ScaleBenchmark {
     private final AtomicLong uncaught = new AtomicLong();
     /** What the last poll before settling still found wrong: tells what took longest. */
     private List<String> stragglers = List.of();
+    /** The settling time is only as precise as one poll of all devices (plus the 10 ms pause). */
+    private long longestPollNanos;
 
     private ScaleBenchmark(Options options) {
         this.options = options;
@@ -103,6 +105,7 @@ public final class ScaleBenchmark {
         r.stormIssueNanos = s1 - s0;
         r.firstPollMismatches = devicesWithMismatches(fleet).size();
         r.settleNanos = awaitSettled(fleet, s1);
+        r.longestPollNanos = longestPollNanos;
         reader.stop();
         r.gcMillis = gcMillis() - gcBefore;
 
@@ -140,7 +143,9 @@ public final class ScaleBenchmark {
     private long awaitSettled(ScaleFleet fleet, long from) throws InterruptedException {
         long deadline = from + TimeUnit.SECONDS.toNanos(options.settleTimeoutSeconds);
         while (true) { // bounded by the deadline
+            long p0 = System.nanoTime();
             List<String> wrong = devicesWithMismatches(fleet);
+            longestPollNanos = Math.max(longestPollNanos, System.nanoTime() - p0);
             if (wrong.isEmpty()) {
                 return System.nanoTime() - from;
             }
@@ -180,6 +185,7 @@ public final class ScaleBenchmark {
         long stormIssueNanos;
         int firstPollMismatches;
         long settleNanos;
+        long longestPollNanos;
         long gcMillis;
     }
 
