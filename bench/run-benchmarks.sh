@@ -11,7 +11,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-# shellcheck source=../bin/jdk.sh
+# shellcheck disable=SC1091  # bin/jdk.sh is linted on its own
 source bin/jdk.sh
 
 JAR=bench/target/benchmarks.jar
