@@ -34,11 +34,16 @@ header() {
     echo "== $1 — $(date -u '+%Y-%m-%d %H:%M:%S UTC') — load:$(uptime | sed 's/.*load average://')"
 }
 
+footer() {
+    echo "== $1 done — $(date -u '+%Y-%m-%d %H:%M:%S UTC') — load:$(uptime | sed 's/.*load average://')"
+}
+
 if [ "$what" = all ] || [ "$what" = selector ]; then
     header SelectorBenchmark
     # every selector × 2/8/32 paths, 1 and 2 threads (the benchmark's own @Param/@Threads)
     java -jar "$JAR" SelectorBenchmark "${JMH_OPTS[@]}" \
         -rf json -rff "$OUT/selector.json" | tee "$OUT/selector.txt"
+    footer SelectorBenchmark
 fi
 
 if [ "$what" = all ] || [ "$what" = engine ]; then
@@ -46,6 +51,7 @@ if [ "$what" = all ] || [ "$what" = engine ]; then
     # throughput, average time and sampled latency (percentiles), 1 and 4 paths, 1 and 2 threads
     java -jar "$JAR" EngineOverheadBenchmark "${JMH_OPTS[@]}" \
         -rf json -rff "$OUT/engine.json" | tee "$OUT/engine.txt"
+    footer EngineOverheadBenchmark
 fi
 
 if [ "$what" = all ] || [ "$what" = scale ]; then
@@ -53,4 +59,5 @@ if [ "$what" = all ] || [ "$what" = scale ]; then
     # 2,500 devices × 4 paths, 10,000 events from 2 threads, seed 42; exits 1 on an inconsistency
     java -cp "$JAR" io.mpath4j.bench.ScaleBenchmark --devices=2500 --events=10000 --storm-threads=2 --seed=42 \
         | tee "$OUT/scale.txt"
+    footer ScaleBenchmark
 fi

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,6 +67,8 @@ public class EngineOverheadBenchmark {
     static final int BYTES = 4096;
     static final String WWID = "36001405bench00000000000000000001";
     static final Geometry GEOMETRY = new Geometry(1L << 30, 512, 4096, 0);
+    /** Held so its level survives (JUL keeps loggers weakly); device creation logs at INFO otherwise. */
+    static final Logger DEVICE_LOG = Logger.getLogger("io.mpath4j.device");
 
     /** One multipath device over NullPaths, shared by the benchmark threads as one device's submitters are. */
     @State(Scope.Benchmark)
@@ -78,6 +81,7 @@ public class EngineOverheadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
+            DEVICE_LOG.setLevel(java.util.logging.Level.WARNING);
             String[] parts = layout.split(" ", 2);
             int paths = Integer.parseInt(parts[0]);
             String selector = parts.length > 1 ? parts[1] : "service-time 0";
