@@ -1,0 +1,226 @@
+package io.mpath4j.bench;
+
+import io.mpath4j.core.device.Engine;
+import io.mpath4j.core.monitor.MonitorConfig;
+import io.mpath4j.core.sim.SimulatedPath;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Scale harness (a plain main, not JMH: it measures one-off assembly and a latency distribution).
+ *
+ * <ol>
+ *   <li>Assembly: 2,500 devices × 4 {@link SimulatedPath}s (group_by_prio + alua, two
+ *       active/optimized paths in port group 1, two active/non-optimized in group 2) on the
+ *       production engine: wall clock, common pool, a path monitor polling every 5 s that really
+ *       checks. Goal: all devices assembled in ≤ 1 s.
+ *   <li>Storm: 10,000 random path state changes (connection down/up, ALUA access changes with
+ *       notification) from 2 threads as fast as they go, while a reader thread formats random
+ *       devices' topology as {@code show topology} will and times each read. Goal: read p99 ≤ 1 ms.
+ *   <li>Settling: how long after the last event until every device's topology reflects its paths'
+ *       final states ({@link SettleCheck}), polled, bounded by 60 s.
+ * </ol>
+ *
+ * <p>Exits 1 when something is inconsistent: a device that never settles, a snapshot whose active
+ * group disagrees with its routes, an exception on a device executor. Goals are printed, not
+ * enforced: a slow run on a loaded machine is a number to explain, not a failure.
+ *
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar io.mpath4j.bench.ScaleBenchmark [--devices=N]
+ * [--events=N] [--storm-threads=N] [--seed=N] [--quiet-ms=N] [--settle-timeout-s=N] [--log-events]}.
+ */
+public final class ScaleBenchmark {
+
+    /** Held so the level set on it survives: JUL keeps loggers only weakly. */
+    private static final Logger DEVICE_LOG = Logger.getLogger("io.mpath4j.device");
+    private static final long MAX_READS = 2_000_000_000L;
+    private static final long SETTLE_POLL_MILLIS = 10;
+
+    private final Options options;
+    private final List<String> failures = new ArrayList<>();
+    private final AtomicLong uncaught = new AtomicLong();
+    /** What the last poll before settling still found wrong: tells what took longest. */
+    private List<String> stragglers = List.of();
+    /** The settling time is only as precise as one poll of all devices (plus the 10 ms pause). */
+    private long longestPollNanos;
+
+    private ScaleBenchmark(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options options = Options.parse(args);
+        if (!options.logEvents) {
+            // Every state change is logged at INFO on the device executor; 10,000 events print tens
+            // of thousands of lines to the console, which would time the terminal, not the engine.
+            DEVICE_LOG.setLevel(Level.WARNING);
+        }
+        int status = new ScaleBenchmark(options).run();
+        System.exit(status);
+    }
+
+    private int run() throws InterruptedException {
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            uncaught.incrementAndGet();
+            System.err.println("uncaught exception on " + t.getName() + ": " + e);
+            e.printStackTrace();
+        });
+        Results r = new Results();
+        Engine engine = Engine.system(MonitorConfig.DEFAULT);
+
+        long t0 = System.nanoTime();
+        SimulatedPath[][] paths = ScaleFleet.createPaths(options.devices, engine, options.seed);
+        long t1 = System.nanoTime();
+        ScaleFleet fleet = ScaleFleet.assemble(paths, engine);
+        long t2 = System.nanoTime();
+        fleet.awaitStarted();
+        long t3 = System.nanoTime();
+        r.pathCreationNanos = t1 - t0;
+        r.assemblyNanos = t2 - t1;
+        r.startedNanos = t3 - t1;
+        expectSettled(fleet, "right after assembly");
+
+        Histogram quiet = TopologyReader.newHistogram();
+        Histogram storm = TopologyReader.newHistogram();
+        Histogram settling = TopologyReader.newHistogram();
+        TopologyReader reader = new TopologyReader(fleet.devices, options.seed, MAX_READS, quiet);
+        reader.start();
+        // Quiet phase: the reader warms up (JIT) and shows the baseline while first checks run.
+        Thread.sleep(options.quietMillis);
+
+        long gcBefore = gcMillis();
+        EventStorm events = new EventStorm(paths, options.stormThreads, options.events, options.seed);
+        reader.switchTo(storm);
+        long s0 = System.nanoTime();
+        events.run();
+        long s1 = System.nanoTime();
+        reader.switchTo(settling);
+        r.stormIssueNanos = s1 - s0;
+        r.firstPollMismatches = devicesWithMismatches(fleet).size();
+        r.settleNanos = awaitSettled(fleet, s1);
+        r.longestPollNanos = longestPollNanos;
+        reader.stop();
+        r.gcMillis = gcMillis() - gcBefore;
+
+        if (r.settleNanos < 0) {
+            List<String> left = devicesWithMismatches(fleet);
+            failures.add(left.size() + " devices not settled after " + options.settleTimeoutSeconds + " s; first: "
+                    + String.join("\n    ", left.subList(0, Math.min(10, left.size()))));
+        }
+        if (reader.torn.get() > 0) {
+            failures.add(reader.torn.get() + " snapshots had an active group that disagrees with their routes");
+        }
+        if (uncaught.get() > 0) {
+            failures.add(uncaught.get() + " uncaught exceptions (see stderr)");
+        }
+        new ResultTable(options, r, events, reader, quiet, storm, settling).print(System.out);
+        if (!stragglers.isEmpty()) {
+            System.out.println("last to settle (" + stragglers.size() + " devices at the last poll before settling), e.g.:");
+            stragglers.stream().limit(5).forEach(line -> System.out.println("    " + line));
+        }
+        fleet.close();
+        for (String f : failures) {
+            System.out.println("INCONSISTENT: " + f);
+        }
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private void expectSettled(ScaleFleet fleet, String when) {
+        List<String> wrong = devicesWithMismatches(fleet);
+        if (!wrong.isEmpty()) {
+            failures.add(wrong.size() + " devices wrong " + when + "; first: " + wrong.getFirst());
+        }
+    }
+
+    /** Polls until every device reflects its paths; returns nanoseconds since {@code from}, or -1 on timeout. */
+    private long awaitSettled(ScaleFleet fleet, long from) throws InterruptedException {
+        long deadline = from + TimeUnit.SECONDS.toNanos(options.settleTimeoutSeconds);
+        while (true) { // bounded by the deadline
+            long p0 = System.nanoTime();
+            List<String> wrong = devicesWithMismatches(fleet);
+            longestPollNanos = Math.max(longestPollNanos, System.nanoTime() - p0);
+            if (wrong.isEmpty()) {
+                return System.nanoTime() - from;
+            }
+            stragglers = wrong;
+            if (System.nanoTime() > deadline) {
+                return -1;
+            }
+            Thread.sleep(SETTLE_POLL_MILLIS);
+        }
+    }
+
+    /** One line per device whose topology does not (yet) match its paths. */
+    private static List<String> devicesWithMismatches(ScaleFleet fleet) {
+        List<String> out = new ArrayList<>();
+        for (int d = 0; d < fleet.devices.length; d++) {
+            List<String> wrong = SettleCheck.mismatches(fleet.devices[d].topology(), fleet.paths[d]);
+            if (!wrong.isEmpty()) {
+                out.add(fleet.devices[d].name() + ": " + String.join("; ", wrong));
+            }
+        }
+        return out;
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    /** Measured durations, in nanoseconds unless named otherwise. */
+    static final class Results {
+        long pathCreationNanos;
+        long assemblyNanos;
+        long startedNanos;
+        long stormIssueNanos;
+        int firstPollMismatches;
+        long settleNanos;
+        long longestPollNanos;
+        long gcMillis;
+    }
+
+    /** Command line: {@code --name=value} pairs; defaults are the documented run. */
+    record Options(int devices, int events, int stormThreads, long seed, long quietMillis,
+                   long settleTimeoutSeconds, boolean logEvents) {
+
+        static Options parse(String[] args) {
+            int devices = 2_500;
+            int events = 10_000;
+            int threads = 2;
+            long seed = 42;
+            long quiet = 2_000;
+            long settle = 60;
+            boolean log = false;
+            for (String a : args) {
+                String[] kv = a.split("=", 2);
+                String v = kv.length > 1 ? kv[1] : "";
+                switch (kv[0]) {
+                    case "--devices" -> devices = Integer.parseInt(v);
+                    case "--events" -> events = Integer.parseInt(v);
+                    case "--storm-threads" -> threads = Integer.parseInt(v);
+                    case "--seed" -> seed = Long.parseLong(v);
+                    case "--quiet-ms" -> quiet = Long.parseLong(v);
+                    case "--settle-timeout-s" -> settle = Long.parseLong(v);
+                    case "--log-events" -> log = true;
+                    default -> throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "unknown option %s; valid: --devices=N --events=N --storm-threads=N --seed=N "
+                                    + "--quiet-ms=N --settle-timeout-s=N --log-events", a));
+                }
+            }
+            if (devices < 1 || events < 0 || threads < 1 || settle < 1 || quiet < 0) {
+                throw new IllegalArgumentException("counts and times must be positive");
+            }
+            return new Options(devices, events, threads, seed, quiet, settle, log);
+        }
+    }
+}
