@@ -83,6 +83,7 @@ public final class PathMonitor {
         private volatile long periodNanos = config.pollingInterval().toNanos();
         private volatile CheckerState lastState;
         private volatile TimeSource.Cancellable next = TimeSource.Cancellable.NONE;
+        private volatile boolean recheck;
 
         PathWatch(Path path, CheckListener onResult) {
             this.path = path;
@@ -111,7 +112,13 @@ public final class PathMonitor {
         }
 
         private void runCheck() {
-            if (cancelled.get() || !checking.compareAndSet(false, true)) {
+            if (cancelled.get()) {
+                return;
+            }
+            if (!checking.compareAndSet(false, true)) {
+                // A check is running: its verdict may predate what prompted this one (an event),
+                // so run another as soon as it finishes instead of dropping the request.
+                recheck = true;
                 return;
             }
             AtomicBoolean answered = new AtomicBoolean();
@@ -144,10 +151,12 @@ public final class PathMonitor {
                 periodNanos = config.pollingInterval().toNanos();
             }
             lastState = result.state();
+            boolean again = recheck;
+            recheck = false;
             checking.set(false);
             if (!cancelled.get()) {
                 onResult.onCheck(result, sent, time.nanoTime() - sent);
-                scheduleIn(periodNanos);
+                scheduleIn(again ? 0 : periodNanos);
             }
         }
     }

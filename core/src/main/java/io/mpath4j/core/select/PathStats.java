@@ -1,7 +1,7 @@
 package io.mpath4j.core.select;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Per-path counters the selectors read. The engine updates them for every I/O whatever selector
@@ -15,17 +15,28 @@ public final class PathStats {
 
     /** EWMA weight 1/8, as dm-historical-service-time uses by default. */
     static final int EWMA_SHIFT = 3;
+    /** Resolution of the last start/completion timestamps. */
+    static final long TOUCH_GRANULARITY_NANOS = 1_000_000;
     /** Fixed-point scale for the error rate: 1.0 == ERROR_ONE. */
     public static final int ERROR_ONE = 1 << 16;
     /** {@link #lastProbeNanos} before the first probe; engine time may be any long, even 0 or negative. */
     private static final long NEVER = Long.MIN_VALUE;
 
     private final String pathName;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong inFlightBytes = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong errors = new AtomicLong();
-    private final AtomicLong bytesDone = new AtomicLong();
+    /**
+     * Requests and bytes in flight packed into one word (count in the top {@value #COUNT_BITS}
+     * bits, bytes below), so that start and end cost one atomic update each instead of two: the
+     * submitting threads of a device all write this word, and every cross-core atomic counts.
+     */
+    private final AtomicLong load = new AtomicLong();
+    private static final int COUNT_BITS = 20;
+    private static final int BYTES_BITS = 64 - COUNT_BITS;
+    private static final long ONE_REQUEST = 1L << BYTES_BITS;
+    private static final long BYTES_MASK = ONE_REQUEST - 1;
+    /** Plain statistics: striped, so threads completing on one path do not contend. */
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder bytesDone = new LongAdder();
     private volatile long serviceTimeEwmaNanos;
     private volatile long checkLatencyEwmaNanos;
     /** Writes acknowledged by this path, and how many of them a later flush on it covered. */
@@ -49,9 +60,13 @@ public final class PathStats {
 
     /** Called by the engine just before the request is handed to the path. */
     public void start(long bytes, long nowNanos) {
-        inFlight.incrementAndGet();
-        inFlightBytes.addAndGet(bytes);
-        lastStartNanos = nowNanos;
+        load.addAndGet(ONE_REQUEST + bytes);
+        // Timestamps feed only the stale-path probe (period ≥ 1 ms); skipping writes that would
+        // change them by less than that keeps the cache line shared instead of bouncing.
+        long last = lastStartNanos;
+        if (last == 0 || nowNanos - last >= TOUCH_GRANULARITY_NANOS) {
+            lastStartNanos = nowNanos;
+        }
     }
 
     /**
@@ -60,20 +75,27 @@ public final class PathStats {
      * @param pathFault true when the outcome counts against the path (path error, timeout, retry-later)
      */
     public void end(long bytes, long serviceNanos, boolean pathFault, long nowNanos) {
-        inFlight.decrementAndGet();
-        inFlightBytes.addAndGet(-bytes);
-        completed.incrementAndGet();
+        load.addAndGet(-(ONE_REQUEST + bytes));
+        completed.increment();
         long e = errorRateEwma;
         if (pathFault) {
-            errors.incrementAndGet();
+            errors.increment();
             errorRateEwma = e + ((ERROR_ONE - e) >> 3);
         } else {
-            bytesDone.addAndGet(bytes);
-            errorRateEwma = e - (e >> 5);
+            bytesDone.add(bytes);
+            if (e != 0) {
+                errorRateEwma = e - (e >> 5);
+            }
             long s = serviceTimeEwmaNanos;
-            serviceTimeEwmaNanos = s == 0 ? serviceNanos : s + ((serviceNanos - s) >> EWMA_SHIFT);
+            long next = s == 0 ? serviceNanos : s + ((serviceNanos - s) >> EWMA_SHIFT);
+            if (next != s) {
+                serviceTimeEwmaNanos = next;
+            }
         }
-        lastCompletionNanos = nowNanos;
+        long lastDone = lastCompletionNanos;
+        if (lastDone == 0 || nowNanos - lastDone >= TOUCH_GRANULARITY_NANOS) {
+            lastCompletionNanos = nowNanos;
+        }
     }
 
     /** Called by the engine when a medium-modifying request completed successfully on this path. */
@@ -108,23 +130,23 @@ public final class PathStats {
     }
 
     public int inFlight() {
-        return inFlight.get();
+        return (int) (load.get() >>> BYTES_BITS);
     }
 
     public long inFlightBytes() {
-        return inFlightBytes.get();
+        return load.get() & BYTES_MASK;
     }
 
     public long completed() {
-        return completed.get();
+        return completed.sum();
     }
 
     public long errors() {
-        return errors.get();
+        return errors.sum();
     }
 
     public long bytesDone() {
-        return bytesDone.get();
+        return bytesDone.sum();
     }
 
     /** Smoothed service time of successful I/O in nanoseconds; 0 when nothing completed yet. */

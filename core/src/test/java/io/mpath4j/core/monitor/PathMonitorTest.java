@@ -28,7 +28,7 @@ class PathMonitorTest {
     final PathMonitor monitor = new PathMonitor(clock, config);
 
     /** A path that records when it was checked and answers as told (or never). */
-    final class CountingPath implements Path {
+    class CountingPath implements Path {
         final List<Long> checkTimes = new ArrayList<>();
         volatile CheckResult answer = CheckResult.ready(AccessState.OPTIMIZED);
         volatile boolean hang;
@@ -122,6 +122,31 @@ class PathMonitorTest {
             buckets[(int) (p.checkTimes.getFirst() / 500_000_000L)]++;
         }
         assertThat(java.util.Arrays.stream(buckets).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(8, 12));
+    }
+
+    @Test
+    void checkSoonDuringARunningCheckRunsAnotherRightAfterIt() {
+        CountingPath p = new CountingPath();
+        CompletableFuture<CheckResult> slow = new CompletableFuture<>();
+        List<Long> sent = new ArrayList<>();
+        CountingPath slowPath = new CountingPath() {
+            @Override
+            public CompletionStage<CheckResult> check() {
+                checkTimes.add(clock.nanoTime());
+                return checkTimes.size() == 1 ? slow : CompletableFuture.completedFuture(answer);
+            }
+        };
+        PathMonitor.Watch w = monitor.watch(slowPath, (r, s, t) -> sent.add(s)); // first check at 0, unanswered
+        clock.advance(Duration.ofMillis(500));
+        w.checkSoon(); // an event arrived while the first check is still out
+        clock.runDue();
+        assertThat(slowPath.checkTimes).hasSize(1);
+        clock.advance(Duration.ofMillis(500));
+        slow.complete(CheckResult.ready(AccessState.OPTIMIZED));
+        clock.runDue();
+        assertThat(seconds(sent)).containsExactly(0L, 1L);
+        assertThat(slowPath.checkTimes).as("the re-check ran at once, not a period later").hasSize(2);
+        assertThat(p.checkTimes).isEmpty();
     }
 
     @Test
