@@ -32,13 +32,13 @@ final class ResultTable {
     void print(PrintStream out) {
         out.printf(Locale.ROOT, "%nscale harness: %d devices x %d paths, %d events from %d threads, seed %d, "
                         + "%d CPUs, common pool parallelism %d%n%n",
-                o.devices(), ScaleFleet.PATHS, o.events(), o.stormThreads(), o.seed(),
+                o.devices, ScaleFleet.PATHS, o.events, o.stormThreads, o.seed,
                 Runtime.getRuntime().availableProcessors(), java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
         out.println("| measure | value | goal | ratio to goal |");
         out.println("|---|---|---|---|");
-        row(out, "create " + o.devices() * ScaleFleet.PATHS + " simulated paths (not assembly)", ms(r.pathCreationNanos), "", "");
+        row(out, "create " + o.devices * ScaleFleet.PATHS + " simulated paths (not assembly)", ms(r.pathCreationNanos), "", "");
         double assembly = ms(r.assemblyNanos);
-        row(out, "assembly: " + o.devices() + " devices built, snapshots published", assembly, "≤ 1000 ms",
+        row(out, "assembly: " + o.devices + " devices built, snapshots published", assembly, "≤ 1000 ms",
                 ratio(assembly, ASSEMBLY_GOAL_MS));
         row(out, "... and started (listeners attached, checkers scheduled)", ms(r.startedNanos), "", "");
         out.printf(Locale.ROOT, "| storm: events issued (%d down, %d up, %d access changes) | %.1f ms | | |%n",
@@ -46,9 +46,9 @@ final class ResultTable {
         out.printf(Locale.ROOT, "| devices not yet matching right after the storm | %d | | |%n", r.firstPollMismatches);
         if (r.settleNanos >= 0) {
             row(out, "settled: every device reflects the final path states, after the last event",
-                    ms(r.settleNanos), "(bounded " + o.settleTimeoutSeconds() + " s)", "");
+                    ms(r.settleNanos), "(bounded " + o.settleTimeoutSeconds + " s)", "");
         } else {
-            out.printf(Locale.ROOT, "| settled | NOT within %d s | | |%n", o.settleTimeoutSeconds());
+            out.printf(Locale.ROOT, "| settled | NOT within %d s | | |%n", o.settleTimeoutSeconds);
         }
         row(out, "... resolution: longest poll of all devices (+ 10 ms pause between polls)", ms(r.longestPollNanos), "", "");
         out.printf(Locale.ROOT, "| GC time during storm and settling | %d ms | | |%n", r.gcMillis);

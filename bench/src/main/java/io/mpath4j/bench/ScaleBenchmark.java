@@ -1,5 +1,6 @@
 package io.mpath4j.bench;
 
+
 import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.sim.SimulatedPath;
@@ -7,12 +8,14 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Scale harness (a plain main, not JMH: it measures one-off assembly and a latency distribution).
@@ -189,38 +192,37 @@ public final class ScaleBenchmark {
         long gcMillis;
     }
 
-    /** Command line: {@code --name=value} pairs; defaults are the documented run. */
-    record Options(int devices, int events, int stormThreads, long seed, long quietMillis,
-                   long settleTimeoutSeconds, boolean logEvents) {
+    /** Command line (picocli); the defaults are the documented run. */
+    @Command(name = "ScaleBenchmark", mixinStandardHelpOptions = true,
+            description = "2,500 devices x 4 simulated paths: assembly, an event storm, show-topology reads, settling.")
+    static final class Options {
+        @Option(names = "--devices", defaultValue = "2500", description = "Devices (4 paths each).")
+        int devices;
+        @Option(names = "--events", defaultValue = "10000", description = "Path state events in the storm.")
+        int events;
+        @Option(names = "--storm-threads", defaultValue = "2", description = "Threads issuing the storm.")
+        int stormThreads;
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the storm and the paths.")
+        long seed;
+        @Option(names = "--quiet-ms", defaultValue = "2000", description = "Quiet phase before the storm.")
+        long quietMillis;
+        @Option(names = "--settle-timeout-s", defaultValue = "60", description = "Longest wait for every device to settle.")
+        long settleTimeoutSeconds;
+        @Option(names = "--log-events", description = "Keep the devices' INFO event logs.")
+        boolean logEvents;
 
         static Options parse(String[] args) {
-            int devices = 2_500;
-            int events = 10_000;
-            int threads = 2;
-            long seed = 42;
-            long quiet = 2_000;
-            long settle = 60;
-            boolean log = false;
-            for (String a : args) {
-                String[] kv = a.split("=", 2);
-                String v = kv.length > 1 ? kv[1] : "";
-                switch (kv[0]) {
-                    case "--devices" -> devices = Integer.parseInt(v);
-                    case "--events" -> events = Integer.parseInt(v);
-                    case "--storm-threads" -> threads = Integer.parseInt(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    case "--quiet-ms" -> quiet = Long.parseLong(v);
-                    case "--settle-timeout-s" -> settle = Long.parseLong(v);
-                    case "--log-events" -> log = true;
-                    default -> throw new IllegalArgumentException(String.format(Locale.ROOT,
-                            "unknown option %s; valid: --devices=N --events=N --storm-threads=N --seed=N "
-                                    + "--quiet-ms=N --settle-timeout-s=N --log-events", a));
-                }
+            Options o = new Options();
+            CommandLine cli = new CommandLine(o);
+            cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(System.out);
+                System.exit(0);
             }
-            if (devices < 1 || events < 0 || threads < 1 || settle < 1 || quiet < 0) {
+            if (o.devices < 1 || o.events < 0 || o.stormThreads < 1 || o.settleTimeoutSeconds < 1 || o.quietMillis < 0) {
                 throw new IllegalArgumentException("counts and times must be positive");
             }
-            return new Options(devices, events, threads, seed, quiet, settle, log);
+            return o;
         }
     }
 }
