@@ -609,13 +609,17 @@ final class NbdConnection {
         });
     }
 
+    /**
+     * Queues the success reply; {@code readData} is the read's buffer, which the device filled
+     * from position 0 to its limit without moving the position ({@link IoRequest} contract).
+     */
     private void succeed(Request r, long cost, ByteBuffer readData) {
         boolean read = r.type() == CommandType.READ.code();
+        boolean withData = read && readData != null && readData.hasRemaining();
         if (read && structured) {
-            if (readData == null || !readData.hasRemaining()) {
+            if (!withData) {
                 send(new Outgoing(new ByteBuffer[] {NbdEncoder.encode(new ReplyChunk.None(r.handle()))}, cost));
             } else {
-                readData.flip();
                 // NBD_REPLY_TYPE_OFFSET_DATA with NBD_REPLY_FLAG_DONE, written here rather than
                 // through ReplyChunk.OffsetData so that the data is not copied.
                 ByteBuffer header = ByteBuffer.allocate(ReplyChunk.HEADER_LENGTH + 8);
@@ -628,11 +632,7 @@ final class NbdConnection {
         }
         // A simple reply's header is the same with or without read data after it.
         ByteBuffer header = NbdEncoder.encode(SimpleReply.ok(r.handle()));
-        if (read && readData != null && readData.position() > 0) {
-            send(new Outgoing(new ByteBuffer[] {header, readData.flip()}, cost));
-        } else {
-            send(new Outgoing(new ByteBuffer[] {header}, cost));
-        }
+        send(new Outgoing(withData ? new ByteBuffer[] {header, readData} : new ByteBuffer[] {header}, cost));
     }
 
     private void fail(Request r, long cost, NbdError error, String message) {
