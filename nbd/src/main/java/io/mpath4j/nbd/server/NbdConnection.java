@@ -112,7 +112,6 @@ final class NbdConnection {
     private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER).flip();
     /** Plain, or TLS after STARTTLS; set by the reader before the writer starts. */
     private volatile Conduit io;
-    private SSLSocket sslSocket;
     private boolean tls;
     private boolean structured;
     private NbdExport export;
@@ -416,7 +415,6 @@ final class NbdConnection {
         SSLSocket s = (SSLSocket) server.tlsContext.getSocketFactory().createSocket(channel.socket(), consumed, true);
         s.setUseClientMode(false);
         s.startHandshake();
-        sslSocket = s;
         io = Conduit.Tls.over(s);
         tls = true;
         // Nothing negotiated in clear text survives the upgrade (proto.md "TLS support").
