@@ -179,6 +179,44 @@ class NbdServerIT {
                 + " a.completed=" + a.completedCount() + " b.completed=" + b.completedCount());
     }
 
+    @Test
+    void tlsWithNbdinfoAndQemuImg() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Path p12 = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        // a self-signed certificate for 127.0.0.1 that is also the CA the clients trust
+        run(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+                "-ext", "san=ip:127.0.0.1", "-ext", "bc:c", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", p12.toString(), "-storepass", "secret", "-keypass", "secret").requireSuccess("keytool -genkeypair");
+        run(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", p12.toString(), "-storepass", "secret",
+                "-file", certs.resolve("ca-cert.pem").toString()).requireSuccess("keytool -exportcert");
+        NbdServer s = NbdServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .export(new NbdExport("disk", "secret disk", disk, false))
+                .tls(NbdTls.serverContext(p12, "secret".toCharArray()), true)
+                .start();
+        closeables.add(s);
+        int p = s.localAddress().getPort();
+        disk.data[4096] = 42;
+
+        String info = run("nbdinfo", "--json", "nbds://127.0.0.1:" + p + "/disk?tls-certificates=" + certs)
+                .requireSuccess("nbdinfo over TLS").output();
+        assertThat(jsonNumber(info, "export-size")).isEqualTo(64 * MIB);
+        assertThat(info).containsPattern("\"TLS\":\\s*true").containsPattern("\"structured\":\\s*true");
+
+        // TLS is required: a plain client is refused
+        Result plain = run("nbdinfo", "nbd://127.0.0.1:" + p + "/disk");
+        assertThat(plain.exitCode()).as(plain.output()).isNotZero();
+
+        Path out = dir.resolve("tls-out.img");
+        run("nbdcopy", "nbds://127.0.0.1:" + p + "/disk?tls-certificates=" + certs, out.toString()).requireSuccess("nbdcopy over TLS");
+        assertThat(Files.readAllBytes(out)).isEqualTo(disk.data);
+
+        String qemu = run("qemu-img", "info", "--object", "tls-creds-x509,id=tls0,dir=" + certs + ",endpoint=client",
+                "--image-opts", "driver=nbd,host=127.0.0.1,port=" + p + ",export=disk,tls-creds=tls0")
+                .requireSuccess("qemu-img info over TLS").output();
+        assertThat(qemu).contains("virtual size: 64 MiB");
+    }
+
     /** fio's nbd engine, random 4k reads and writes at depth 32 for {@code seconds}, crc32c verify. */
     Result fio(String uri, String seconds) {
         Result r = run("fio", "--name=nbd", "--ioengine=nbd", "--uri=" + uri, "--rw=randrw", "--bs=4k",
