@@ -185,6 +185,22 @@ class NbdServerTest {
     }
 
     @Test
+    void whenTlsIsRequiredOptionsBeforeStartTlsAreRefused() throws Exception {
+        NbdServer s = start(NbdServer.builder().export(new NbdExport("disk", disk))
+                .tls(javax.net.ssl.SSLContext.getDefault(), true));
+        TestClient c = client(s);
+        for (ClientOption o : List.<ClientOption>of(new ClientOption.ListExports(), new ClientOption.StructuredReply(),
+                new ClientOption.Info("disk"), new ClientOption.Go("disk"), new ClientOption.Unknown(10, new byte[0]))) {
+            assertThat(c.haggle(o)).as(o.toString()).singleElement()
+                    .matches(x -> x instanceof OptionReply.ErrorReply e && e.type() == OptionReplyType.ERR_TLS_REQD.code());
+        }
+        assertThat(c.haggle(new ClientOption.Abort())).containsExactly(new OptionReply.Ack(2));
+        TestClient d = client(s);
+        d.option(new ClientOption.ExportName("disk"));
+        assertThat(d.closedByServer()).isTrue();
+    }
+
+    @Test
     void abortIsAcknowledgedThenTheConnectionCloses() throws IOException {
         TestClient c = client(standard());
         assertThat(c.haggle(new ClientOption.Abort())).containsExactly(new OptionReply.Ack(2));
@@ -447,6 +463,29 @@ class NbdServerTest {
         TestClient t = go(s, "disk", false);
         t.request(Request.trim(1, 0, SIZE));
         assertThat(t.reply()).isEqualTo(SimpleReply.ok(1));
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsRepliesIsBoundedThenDropped() throws Exception {
+        MemoryBlockDevice big = new MemoryBlockDevice(64 * 1024 * 1024, 512);
+        NbdServer s = start(NbdServer.builder().export(new NbdExport("big", big))
+                .maxBytesInFlight(4L << 20).replyTimeout(Duration.ofSeconds(1)));
+        TestClient good = go(s, "big", false);
+        TestClient stuck = go(s, "big", false);
+        stuck.channel.socket().setReceiveBufferSize(64 * 1024);
+        for (int i = 0; i < 64; i++) {
+            stuck.request(Request.read(i, (long) i << 20, 1 << 20)); // 64 MiB of replies, never read
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (s.connectionCount() > 1 && System.nanoTime() < deadline) {
+            // the good connection keeps working meanwhile
+            good.request(Request.read(1, 0, 512));
+            assertThat(((SimpleReply) good.reply()).isOk()).isTrue();
+            Thread.sleep(50);
+        }
+        assertThat(s.connectionCount()).as("the stuck connection was dropped").isEqualTo(1);
+        good.request(Request.read(2, 0, 512));
+        assertThat(((SimpleReply) good.reply()).isOk()).isTrue();
     }
 
     @Test
