@@ -142,6 +142,37 @@ class NbdServerIT {
         assertThat(r.output()).doesNotContain("verify: bad");
     }
 
+    /** The control for the fio tests: fio's verify does catch a device that returns wrong data. */
+    @Test
+    void fioVerifyCatchesCorruptReads() throws Exception {
+        BlockDevice corrupting = new BlockDevice() {
+            @Override
+            public io.mpath4j.core.Geometry geometry() {
+                return disk.geometry();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<io.mpath4j.core.IoStatus> submit(io.mpath4j.core.IoRequest r) {
+                var f = disk.submit(r);
+                if (r instanceof io.mpath4j.core.IoRequest.Read read) {
+                    read.buffer().put(read.buffer().position() + 100, (byte) (read.buffer().get(read.buffer().position() + 100) ^ 1));
+                }
+                return f;
+            }
+
+            @Override
+            public void close() {}
+        };
+        NbdServer s = NbdServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .export(new NbdExport("bad", corrupting)).start();
+        closeables.add(s);
+        Result r = run("fio", "--name=nbd", "--ioengine=nbd", "--uri=nbd://127.0.0.1:" + s.localAddress().getPort() + "/bad",
+                "--rw=randrw", "--bs=4k", "--iodepth=32", "--size=8m", "--runtime=2", "--time_based", "--verify=crc32c",
+                "--verify_fatal=1");
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("verify");
+    }
+
     @Test
     void fioSurvivesLosingOnePathOfAMultipathDevice() throws Exception {
         SimulatedMedium medium = new SimulatedMedium(64 * MIB, 512);
