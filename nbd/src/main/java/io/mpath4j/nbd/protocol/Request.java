@@ -91,6 +91,14 @@ public record Request(int flags, int type, long handle, long offset, long length
         return data.length;
     }
 
+    /**
+     * The payload as a read-only buffer over the request's own bytes, without copying (a server
+     * hands it to the device as the source of a write).
+     */
+    public java.nio.ByteBuffer dataView() {
+        return java.nio.ByteBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
     /** Encoded length, header and data. */
     public int encodedLength() {
         return HEADER_LENGTH + data.length;
