@@ -11,7 +11,10 @@ import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.select.PathSelectors;
 import io.mpath4j.nbd.client.NbdClientOptions;
-import io.mpath4j.nbd.client.NbdPath;
+import io.mpath4j.core.path.Path;
+import io.mpath4j.core.path.PathIdentity;
+import io.mpath4j.core.sim.MemoryPath;
+import io.mpath4j.core.sim.SimulatedMedium;
 import io.mpath4j.nbd.client.NbdPaths;
 import io.mpath4j.nbd.client.NbdUri;
 import io.mpath4j.nbd.server.NbdExport;
@@ -19,6 +22,7 @@ import io.mpath4j.nbd.server.NbdServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a write waits after its path's connection was torn down before it is redriven (default ${DEFAULT-VALUE}).")
     int fencingSeconds;
 
-    @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export")
+    @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export, or memory:SIZE for an in-memory disk")
     List<String> uris;
 
     private final PrintStream out = System.out;
@@ -88,7 +92,15 @@ final class ServeCommand implements Callable<Integer> {
         if (wwid == null || wwid.isBlank()) {
             throw new IllegalArgumentException("--wwid is required: NBD paths carry no unit identity, so say which unit they lead to");
         }
-        List<NbdUri> nbd = uris.stream().map(ServeCommand::parseUri).toList();
+        List<Path> paths = new ArrayList<>();
+        List<NbdUri> nbd = new ArrayList<>();
+        for (String uri : uris) {
+            if (uri.startsWith("memory:")) {
+                paths.add(memoryPath(uri, wwid));
+            } else {
+                nbd.add(parseUri(uri));
+            }
+        }
         DeviceConfig config = DeviceConfig.defaults()
                 .withGrouping(GroupingPolicies.byKeyword(grouping))
                 .withSelector(() -> PathSelectors.parse(selector, 1, false))
@@ -99,15 +111,18 @@ final class ServeCommand implements Callable<Integer> {
         NbdClientOptions options = NbdClientOptions.DEFAULT
                 .withRequestTimeout(Duration.ofSeconds(positive(requestTimeoutSeconds, "--request-timeout")))
                 .withFencingDelay(Duration.ofSeconds(Math.max(0, fencingSeconds)));
-        NbdPaths.Result opened = NbdPaths.connect(nbd, wwid, options);
-        opened.warnings().forEach(w -> out.println("warning: " + w));
-        if (opened.paths().isEmpty()) {
-            out.println("error: none of the " + nbd.size() + " paths could be opened");
+        if (!nbd.isEmpty()) {
+            NbdPaths.Result opened = NbdPaths.connect(nbd, wwid, options);
+            opened.warnings().forEach(w -> out.println("warning: " + w));
+            paths.addAll(opened.paths());
+        }
+        if (paths.isEmpty()) {
+            out.println("error: none of the " + uris.size() + " paths could be opened");
             return 2;
         }
         Duration poll = Duration.ofSeconds(pollingSeconds);
         Engine engine = Engine.system(new MonitorConfig(poll, poll.multipliedBy(4), Duration.ofSeconds(Math.min(30, requestTimeoutSeconds))));
-        try (MultipathDevice device = new MultipathDevice(name, config, engine, opened.paths());
+        try (MultipathDevice device = new MultipathDevice(name, config, engine, paths);
              NbdServer server = NbdServer.builder()
                      .listen(where.address())
                      .export(new NbdExport(where.export(), "mpath4j multipath device " + name + " (" + wwid + ")", device, false))
@@ -115,9 +130,9 @@ final class ServeCommand implements Callable<Integer> {
                      .start()) {
             device.addListener(e -> {
                 out.println("event: " + e);
-                out.print(TopologyListing.format(device.topology(), vendorProduct(opened.paths())));
+                out.print(TopologyListing.format(device.topology(), vendorProduct(paths)));
             });
-            out.print(TopologyListing.format(device.topology(), vendorProduct(opened.paths())));
+            out.print(TopologyListing.format(device.topology(), vendorProduct(paths)));
             InetSocketAddress bound = server.localAddress();
             out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
                     + " (Ctrl-C to stop)");
@@ -129,13 +144,40 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String vendorProduct(List<NbdPath> paths) {
-        return "NBD," + paths.getFirst().identity().product();
+    private static String vendorProduct(List<Path> paths) {
+        PathIdentity id = paths.getFirst().identity();
+        return id.vendor() + "," + id.product();
+    }
+
+    /**
+     * {@code memory:SIZE} (e.g. {@code memory:64M}): an in-memory disk path, for trying the export
+     * and for benchmarks against {@code nbdkit memory}. Several such URIs are separate disks, so
+     * use one.
+     */
+    private static Path memoryPath(String uri, String wwid) {
+        String size = uri.substring("memory:".length()).trim().toUpperCase(java.util.Locale.ROOT);
+        long factor = switch (size.isEmpty() ? ' ' : size.charAt(size.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        long bytes;
+        try {
+            bytes = Long.parseLong(factor == 1 ? size : size.substring(0, size.length() - 1)) * factor;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + uri + "': size must be a number with an optional K, M or G suffix, e.g. memory:64M");
+        }
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE || bytes % 512 != 0) {
+            throw new IllegalArgumentException("'" + uri + "': size must be a positive multiple of 512 bytes, at most 2G - 512");
+        }
+        return new MemoryPath(new PathIdentity(uri, wwid, "MPATH4J", "MEMORY", "1", "", -1, "memory"),
+                new SimulatedMedium(bytes, 512));
     }
 
     private static NbdUri parseUri(String uri) {
         if (!uri.startsWith("nbd://")) {
-            throw new IllegalArgumentException("unsupported path URI '" + uri + "': only nbd://host[:port]/export for now (iSCSI comes later)");
+            throw new IllegalArgumentException("unsupported path URI '" + uri + "': use nbd://host[:port]/export or memory:SIZE (iSCSI comes later)");
         }
         return NbdUri.parse(uri);
     }
