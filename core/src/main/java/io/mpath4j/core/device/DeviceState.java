@@ -157,6 +157,7 @@ final class DeviceState {
         switch (event) {
             case PathEvent.ConnectionLost lost -> {
                 s.failureSeenNanos = Math.max(s.failureSeenNanos, atNanos);
+                s.checker = CheckerState.FAULTY; // what the next check would say; shown at once
                 failPath(s, "connection lost: " + lost.reason());
             }
             case PathEvent.ConnectionRestored restored -> checkOne(s);

@@ -7,30 +7,42 @@ import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.core.device.NoPathRetry;
 import io.mpath4j.core.device.TopologyListing;
 import io.mpath4j.core.group.GroupingPolicies;
-import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
-import io.mpath4j.core.path.AccessState;
 import io.mpath4j.core.path.PathIdentity;
 import io.mpath4j.core.select.PathSelectors;
+import io.mpath4j.core.sim.MemoryPath;
 import io.mpath4j.core.sim.SimulatedMedium;
-import io.mpath4j.core.sim.SimulatedPath;
-import io.mpath4j.core.time.SystemTimeSource;
+import io.mpath4j.nbd.client.NbdClientOptions;
+import io.mpath4j.nbd.client.NbdPaths;
+import io.mpath4j.nbd.client.NbdUri;
+import io.mpath4j.nbd.server.NbdExport;
+import io.mpath4j.nbd.server.NbdServer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mpath demo}: one multipath device over four simulated paths in two ALUA port groups,
- * under a verifying workload, through a path failure, an ALUA failover and a failback.
+ * {@code mpath demo}: a multipath device over two real NBD paths on loopback, under a verifying
+ * workload, through a server crash (fault injected), the failover, the server's return and the
+ * failback. The NBD servers are in-process (our own export, serving one memory disk at 127.0.0.1
+ * and 127.0.0.2), so the demo needs no root and no installs; the paths are real TCP connections
+ * speaking NBD.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Show failover and failback on simulated paths (no root, no network).")
+        description = {"Show multipath failover and failback on two real NBD paths over loopback (no root, no installs).",
+                "--simulated shows ALUA port groups on simulated paths instead."})
 final class DemoCommand implements Callable<Integer> {
 
-    private static final String WWID = "36001405d3m0000000000000000000001";
+    private static final String WWID = "3600nbd0d3m0000000000000000000001";
+    /** Held so the setting sticks: the demo prints the engine's events itself. */
+    private static final Logger ENGINE_LOG = Logger.getLogger("io.mpath4j");
 
     @Option(names = "--step", defaultValue = "1500", description = "Milliseconds between demo steps (default ${DEFAULT-VALUE}).")
     long stepMillis;
@@ -38,87 +50,96 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "8", description = "Workload threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--simulated", description = "Simulated paths in two ALUA port groups instead of NBD.")
+    boolean simulated;
+
     private final PrintStream out = System.out;
-    /** Held so the setting sticks: the demo prints the engine's events itself. */
-    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("io.mpath4j");
 
     @Override
     public Integer call() throws Exception {
         if (stepMillis < 100 || threads < 1 || threads > 256) {
             throw new IllegalArgumentException("--step must be ≥ 100 ms and --threads between 1 and 256");
         }
+        ENGINE_LOG.setLevel(Level.WARNING);
+        return simulated ? new SimulatedDemo(stepMillis, threads, out).run() : nbd();
+    }
+
+    private int nbd() throws Exception {
         out.println("""
-                mpath4j demo: SIMULATED paths. No network and no target are involved: the four paths
-                below are in-process simulations of two ALUA port groups. Real transports (NBD, iSCSI)
-                replace them in later releases; the multipath engine you see here is the real one.
+                mpath4j demo: two REAL NBD paths over loopback TCP. The NBD servers run inside this
+                process (mpath4j's own NBD export, serving one 64 MiB memory disk at 127.0.0.1 and at
+                127.0.0.2); the client side opens one NBD connection to each and builds one multipath
+                device from them. Then the demo crashes one server and brings it back.
+                (`mpath demo --simulated` shows ALUA port groups on simulated paths.)
                 """);
-        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
-        SystemTimeSource time = SystemTimeSource.instance();
-        SimulatedMedium medium = new SimulatedMedium(64L << 20, 512);
-        List<SimulatedPath> paths = List.of(
-                path("sim:portal-a1", 1, AccessState.OPTIMIZED, medium, time, 150),
-                path("sim:portal-a2", 1, AccessState.OPTIMIZED, medium, time, 150),
-                path("sim:portal-b1", 2, AccessState.NON_OPTIMIZED, medium, time, 400),
-                path("sim:portal-b2", 2, AccessState.NON_OPTIMIZED, medium, time, 400));
-        DeviceConfig config = DeviceConfig.defaults()
-                .withGrouping(GroupingPolicies.byKeyword("group_by_prio"))
-                .withPrioritizer(Prioritizers.parse("alua", ""))
-                .withSelector(() -> PathSelectors.parse("service-time 0", 1, false))
-                .withFailback(new FailbackPolicy.Immediate())
-                .withNoPathRetry(new NoPathRetry.Queue())
-                .withPollingInterval(Duration.ofSeconds(1));
-        Engine engine = Engine.system(new MonitorConfig(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1)));
-        try (MultipathDevice device = new MultipathDevice("mpatha", config, engine, paths)) {
-            device.addListener(e -> out.println("  event: " + e));
-            show(device, "Assembled one device from four paths (group_by_prio, alua, service-time):");
-            try (DemoWorkload load = DemoWorkload.start(device, threads, 4L << 20)) {
-                pause();
-                out.printf("%nWorkload running: %d threads, writes and verified reads. %s%n", threads, load.progress());
+        SimulatedMedium disk = new SimulatedMedium(64L << 20, 512);
+        Engine backendEngine = new Engine(io.mpath4j.core.time.SystemTimeSource.instance(),
+                java.util.concurrent.ForkJoinPool.commonPool(), null);
+        try (MultipathDevice backend = new MultipathDevice("backend", DeviceConfig.defaults(), backendEngine,
+                List.of(new MemoryPath(PathIdentity.of("memory:64M", WWID), disk)));
+             DemoServer a = new DemoServer("127.0.0.1", backend);
+             DemoServer b = new DemoServer("127.0.0.2", backend)) {
+            NbdClientOptions options = NbdClientOptions.DEFAULT
+                    .withRequestTimeout(Duration.ofSeconds(2))
+                    .withFencingDelay(Duration.ofMillis(200)) // our in-process server has finished every write once it is closed
+                    .withReconnect(Duration.ofMillis(100), Duration.ofMillis(500));
+            NbdPaths.Result opened = NbdPaths.connect(List.of(a.uri(), b.uri()), WWID, options);
+            opened.warnings().forEach(w -> out.println("warning: " + w));
+            if (opened.paths().size() != 2) {
+                out.println("FAILED: could not open both NBD paths; is 127.0.0.2 routed to loopback on this machine?");
+                return 1;
+            }
+            DeviceConfig config = DeviceConfig.defaults()
+                    .withGrouping(GroupingPolicies.byKeyword("multibus"))
+                    .withSelector(() -> PathSelectors.parse("service-time 0", 1, false))
+                    .withFailback(new FailbackPolicy.Immediate())
+                    .withNoPathRetry(new NoPathRetry.Queue())
+                    .withPollingInterval(Duration.ofSeconds(1));
+            Engine engine = Engine.system(new MonitorConfig(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1)));
+            try (MultipathDevice device = new MultipathDevice("mpatha", config, engine, opened.paths())) {
+                device.addListener(e -> out.println("  event: " + e));
+                show(device, "Assembled one device from two NBD paths (multibus, service-time):");
+                try (DemoWorkload load = DemoWorkload.start(device, threads, 8L << 20)) {
+                    pause();
+                    out.printf("%nWorkload running: %d threads, writes and verified reads. %s%n", threads, load.progress());
 
-                step("Path sim:portal-a1 loses its connection (TCP reset).");
-                paths.get(0).setDown("connection reset by peer");
-                pause();
-                show(device, "I/O continues on sim:portal-a2. " + load.progress());
+                    step("Fault injected: the NBD server at 127.0.0.2 crashes (its connections are reset).");
+                    b.crash();
+                    pause();
+                    show(device, "I/O continues on 127.0.0.1. " + load.progress());
 
-                step("The array moves port group 1 to ALUA standby (sim:portal-a2 too).");
-                paths.get(1).setAccessState(AccessState.STANDBY, true);
-                pause();
-                show(device, "Failed over to the non-optimized group. " + load.progress());
+                    step("The server at 127.0.0.2 comes back; the path reconnects in the background.");
+                    b.restart();
+                    waitUsable(device, 2, 10_000);
+                    pause();
+                    show(device, "Both paths in use again. " + load.progress());
 
-                step("Port group 1 returns: a1 reconnects, a2 becomes active/optimized again.");
-                paths.get(0).setUp();
-                paths.get(1).setAccessState(AccessState.OPTIMIZED, true);
-                pause();
-                pause();
-                show(device, "Failed back (failback immediate). " + load.progress());
-
-                DemoWorkload.Result r = load.stopAndVerify();
-                out.printf("%nResult: %,d I/Os, %d I/O errors, %d data mismatches, longest completion gap %d ms,"
-                                + " %d redrives, %d failovers.%n", r.ios(), r.errors(), r.mismatches(), r.longestGapMillis(),
-                        device.counters().redrives(), device.counters().failovers());
-                if (r.errors() != 0 || r.mismatches() != 0) {
-                    out.println("FAILED: the demo saw errors; please report this.");
-                    return 1;
+                    DemoWorkload.Result r = load.stopAndVerify();
+                    out.printf("%nResult: %,d I/Os, %d I/O errors, %d data mismatches, longest completion gap %d ms,"
+                                    + " %d redrives.%n", r.ios(), r.errors(), r.mismatches(), r.longestGapMillis(),
+                            device.counters().redrives());
+                    if (r.errors() != 0 || r.mismatches() != 0) {
+                        out.println("FAILED: the demo saw errors; please report this.");
+                        return 1;
+                    }
+                    out.println("Zero errors while at least one path worked: that is the promise of multipath.");
+                    return 0;
                 }
-                out.println("Zero errors while at least one path worked: that is the promise of multipath.");
-                return 0;
             }
         }
     }
 
-    private static SimulatedPath path(String name, int tpg, AccessState access, SimulatedMedium medium,
-                                      SystemTimeSource time, long latencyMicros) {
-        PathIdentity id = new PathIdentity(name, WWID, "MPATH4J", "SIMULATED", "0001", "d3m0", tpg, "iqn.2026-11.io.mpath4j:demo");
-        SimulatedPath p = new SimulatedPath(id, medium, time);
-        p.setAccessState(access, false);
-        p.setLatency(Duration.ofNanos(latencyMicros * 1000));
-        return p;
+    private static void waitUsable(MultipathDevice device, int paths, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (device.topology().usablePathCount() < paths && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private void show(MultipathDevice device, String caption) {
         out.println();
         out.println(caption);
-        out.print(TopologyListing.format(device.topology(), "MPATH4J,SIMULATED"));
+        out.print(TopologyListing.format(device.topology(), "NBD,disk"));
     }
 
     private void step(String what) {
@@ -128,5 +149,45 @@ final class DemoCommand implements Callable<Integer> {
 
     private void pause() throws InterruptedException {
         Thread.sleep(stepMillis);
+    }
+
+    /** One in-process NBD server on one loopback address, which the demo can crash and restart. */
+    private static final class DemoServer implements AutoCloseable {
+        private final String host;
+        private final MultipathDevice disk;
+        private NbdServer server;
+        private int port;
+
+        DemoServer(String host, MultipathDevice disk) throws IOException {
+            this.host = host;
+            this.disk = disk;
+            start(0);
+        }
+
+        private void start(int wantedPort) throws IOException {
+            server = NbdServer.builder()
+                    .listen(new InetSocketAddress(host, wantedPort))
+                    .export(new NbdExport("disk", "mpath4j demo disk", disk, false))
+                    .start();
+            port = server.localAddress().getPort();
+        }
+
+        NbdUri uri() {
+            return NbdUri.parse("nbd://" + host + ":" + port + "/disk");
+        }
+
+        /** Closes the listener and resets every connection, as a crashed server would. */
+        void crash() {
+            server.close();
+        }
+
+        void restart() throws IOException {
+            start(port);
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
     }
 }

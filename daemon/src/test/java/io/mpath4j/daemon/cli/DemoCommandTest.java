@@ -11,19 +11,33 @@ import picocli.CommandLine;
 /** The newcomer's first command must work and show what it promises. */
 class DemoCommandTest {
 
-    @Test
-    void demoFailsOverAndBackWithoutErrors() {
+    private static String run(String... args) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = MpathCommand.commandLine().execute("demo", "--step", "200", "--threads", "4");
+            exit = MpathCommand.commandLine().execute(args);
         } finally {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void nbdDemoSurvivesAServerCrashWithoutErrors() {
+        String out = run("demo", "--step", "300", "--threads", "4");
+        assertThat(out).contains("two REAL NBD paths")
+                .containsPattern("nbd://127\\.0\\.0\\.2:\\d+/disk failed faulty")   // the crashed server's path
+                .contains("path reinstated")
+                .containsPattern("Result: [0-9,]+ I/Os, 0 I/O errors, 0 data mismatches");
+    }
+
+    @Test
+    void simulatedDemoFailsOverAndBackWithoutErrors() {
+        String out = run("demo", "--simulated", "--step", "200", "--threads", "4");
         assertThat(out).contains("SIMULATED paths")
                 .contains("failed faulty")                       // the reset path is shown failed
                 .contains("failover: previous group has no usable path")
