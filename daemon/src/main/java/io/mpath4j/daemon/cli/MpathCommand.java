@@ -18,6 +18,10 @@ public final class MpathCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // One line per log record: time, level, message (the JDK default takes two lines).
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -85,10 +85,13 @@ final class ServeCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** Held so the setting sticks: serve prints each device event with the new topology itself. */
+    private static final java.util.logging.Logger DEVICE_LOG = java.util.logging.Logger.getLogger("io.mpath4j.device");
 
     @Override
     public Integer call() throws Exception {
         Listen where = Listen.parse(listen, name);
+        DEVICE_LOG.setLevel(java.util.logging.Level.WARNING);
         if (wwid == null || wwid.isBlank()) {
             throw new IllegalArgumentException("--wwid is required: NBD paths carry no unit identity, so say which unit they lead to");
         }
