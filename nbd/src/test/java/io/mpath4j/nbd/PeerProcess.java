@@ -138,6 +138,16 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
+    /** Asks the process to stop (SIGTERM), waits up to {@code timeout}, returns its exit code; the output stays readable. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new AssertionError(name + " did not stop within " + timeout + " of SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
     /** Kills the process at once (SIGKILL), as a crash or a pulled cable would. */
     public void kill() {
         process.destroyForcibly();

@@ -85,6 +85,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Held so the setting sticks: serve prints each device event with the new topology itself. */
     private static final java.util.logging.Logger DEVICE_LOG = java.util.logging.Logger.getLogger("io.mpath4j.device");
 
@@ -139,11 +140,23 @@ final class ServeCommand implements Callable<Integer> {
             InetSocketAddress bound = server.localAddress();
             out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
                     + " (Ctrl-C to stop)");
-            Thread hook = new Thread(stop::countDown, "mpath-serve-stop");
+            // On SIGINT/SIGTERM the JVM runs this hook and halts when it returns, so the hook waits
+            // (bounded) for this thread to close the export and the paths first.
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(15, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mpath-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
             out.println("stopping: closing the export, then the paths");
+        } finally {
+            stopped.countDown();
         }
+        out.println("stopped");
         return 0;
     }
 

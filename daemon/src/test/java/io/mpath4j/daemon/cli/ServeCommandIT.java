@@ -91,6 +91,11 @@ class ServeCommandIT {
 
             serverB = nbdkit("127.0.0.2", portB);
             awaitOutput(serve, "nbd://127.0.0.2:" + portB + "/: path reinstated");
+
+            // SIGTERM: a clean stop closes the export and the paths before exiting (143 = killed by SIGTERM
+            // is what a JVM reports after its shutdown hooks ran).
+            assertThat(serve.terminate(Duration.ofSeconds(20))).isIn(0, 143);
+            assertThat(serve.output()).contains("stopping: closing the export").contains("stopped");
         }
     }
 
