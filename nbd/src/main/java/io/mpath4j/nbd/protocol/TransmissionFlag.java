@@ -1,6 +1,5 @@
 package io.mpath4j.nbd.protocol;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -8,7 +7,7 @@ import java.util.Set;
  * {@code NBD_INFO_EXPORT} (proto.md "Values / Handshake phase / Transmission flags"). Clients SHOULD
  * ignore unknown flags, so the raw field is kept in values.
  */
-public enum TransmissionFlag {
+public enum TransmissionFlag implements BitFlag {
     /** {@code NBD_FLAG_HAS_FLAGS}: MUST always be 1. */
     HAS_FLAGS(0),
     /** {@code NBD_FLAG_READ_ONLY}. */
@@ -40,45 +39,23 @@ public enum TransmissionFlag {
         this.bit = bit;
     }
 
-    /** Bit number (0 is the least significant bit of the field, in network byte order). */
+    @Override
     public int bit() {
         return bit;
     }
 
-    /** The value of this flag in the field. */
-    public int mask() {
-        return 1 << bit;
-    }
-
-    /** True if this flag is set in {@code field}. */
-    public boolean in(int field) {
-        return (field & mask()) != 0;
-    }
-
     /** The field with exactly the given flags set. */
     public static int maskOf(TransmissionFlag... flags) {
-        int m = 0;
-        for (TransmissionFlag f : flags) {
-            m |= f.mask();
-        }
-        return m;
+        return BitFlag.maskOf(flags);
     }
 
     /** The known flags set in {@code field}; unknown bits are ignored (see {@link #unknownBits}). */
     public static Set<TransmissionFlag> setOf(int field) {
-        EnumSet<TransmissionFlag> s = EnumSet.noneOf(TransmissionFlag.class);
-        for (TransmissionFlag f : values()) {
-            if (f.in(field)) {
-                s.add(f);
-            }
-        }
-        return s;
+        return BitFlag.setOf(TransmissionFlag.class, field);
     }
 
     /** The bits of {@code field} that are not defined flags. */
     public static int unknownBits(int field) {
-        return field & ~ALL;
+        return BitFlag.unknownBits(TransmissionFlag.class, field);
     }
-
-    private static final int ALL = maskOf(values());
 }

@@ -350,6 +350,11 @@ class NbdClientTest {
         assertThat(b.get(5, TimeUnit.SECONDS)).as("outstanding ones still complete").isEqualTo(IoStatus.OK);
         assertThat(events.poll(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(PathEvent.ConnectionLost.class,
                 l -> assertThat(l.reason()).contains("shutting down"));
+        // The loss is reported when the drain ends; NBD_CMD_DISC may reach the fake server a moment later.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!s.log.getLast().command().contains(CommandType.DISC) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(s.log.getLast().command()).contains(CommandType.DISC);
     }
 
