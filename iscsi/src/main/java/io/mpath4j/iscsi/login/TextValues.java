@@ -68,7 +68,7 @@ public final class TextValues {
     public static byte[] binary(String key, String value) throws NegotiationException {
         if (value.length() > 2 && (value.startsWith("0x") || value.startsWith("0X"))) {
             String digits = value.substring(2);
-            if (digits.length() / 2 > MAX_BINARY_LENGTH + 1) {
+            if (digits.length() > 2 * MAX_BINARY_LENGTH) {
                 throw new NegotiationException(key + " binary value is longer than " + MAX_BINARY_LENGTH + " bytes");
             }
             // an odd number of digits has an implied leading zero (§6.1 hex-constant)
@@ -83,7 +83,7 @@ public final class TextValues {
         }
         if (value.length() > 2 && (value.startsWith("0b") || value.startsWith("0B"))) {
             String digits = value.substring(2);
-            if (digits.length() / 4 * 3 > MAX_BINARY_LENGTH + 3) {
+            if (digits.length() > (MAX_BINARY_LENGTH + 2) / 3 * 4) {
                 throw new NegotiationException(key + " binary value is longer than " + MAX_BINARY_LENGTH + " bytes");
             }
             try {
