@@ -330,7 +330,9 @@ class NbdServerTest {
         for (int h = 1; h <= 3; h++) {
             c.request(Request.read(h, h * 512L, 512));
         }
-        List<ControlledDevice.Pending> p = dev.take(3, Duration.ofSeconds(5));
+        // The device may see the three reads in any order; index them by offset (handle h reads at h * 512).
+        List<ControlledDevice.Pending> p = new java.util.ArrayList<>(dev.take(3, Duration.ofSeconds(5)));
+        p.sort(java.util.Comparator.comparingLong(x -> x.request().offset()));
         p.get(2).complete(IoStatus.OK);
         p.get(0).complete(IoStatus.OK);
         p.get(1).complete(IoStatus.OK);
