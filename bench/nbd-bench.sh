@@ -11,6 +11,8 @@
 #   2  nbd:     A = nbdkit file (127.0.0.1)      B = mpath serve ... nbd://127.0.0.1:PA/ nbd://127.0.0.2:PB/
 #               (two `nbdkit file` servers on one backing file in /dev/shm: one multipath
 #               device with two NbdPaths; A is one of those two servers, used directly)
+# Also reported: the CPU time (user + system) of the server processes of each side per I/O (B of
+# comparison 2 counts java and both nbdkit servers).
 # Workloads (fio --ioengine=nbd, one job, one connection):
 #   W1  4 KiB random read, iodepth 32, time_based RUNTIME s
 #   W2  1 MiB sequential read, iodepth 8, time_based RUNTIME s
@@ -99,8 +101,7 @@ free_port() {
 
 # Wait until the NBD server at URI $1 answers (nbdinfo), at most 30 s.
 wait_nbd() {
-    local i
-    for i in $(seq 300); do
+    for _ in $(seq 300); do
         if nbdinfo --size "$1" >/dev/null 2>&1; then return 0; fi
         sleep 0.1
     done
@@ -128,8 +129,7 @@ start_mpath() {
         --nbd "$listen" --wwid bench "$@" >"$OUT/$name.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
-    local i
-    for i in $(seq 600); do
+    for _ in $(seq 600); do
         if grep -q '^serving ' "$OUT/$name.log"; then return 0; fi
         kill -0 "$pid" 2>/dev/null || { cat "$OUT/$name.log" >&2; echo "error: mpath serve exited" >&2; return 1; }
         sleep 0.1
@@ -163,12 +163,22 @@ workload() {   # workload W1|W2 SECONDS URI OUTFILE
 
 load() { uptime | sed 's/.*load average: *//'; }
 
+# CPU time (user + system, clock ticks) used so far by the processes $@ together
+cpu_ticks() {
+    local pid t=0
+    for pid in "$@"; do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$t"
+}
+
 RESULTS="$OUT/results.tsv"
 : >"$RESULTS"
 
-# compare NAME URI_A LABEL_A URI_B LABEL_B — warm up both, then REPS interleaved rounds
+# compare NAME URI_A LABEL_A "PIDS_A" URI_B LABEL_B "PIDS_B" — warm up both, then REPS interleaved
+# rounds; PIDS_x are the server processes of side x, whose CPU time per I/O is reported
 compare() {
-    local cmp="$1" ua="$2" la="$3" ub="$4" lb="$5" rep w side uri label out
+    local cmp="$1" ua="$2" la="$3" pa="$4" ub="$5" lb="$6" pb="$7" rep w side uri label out pids t0 ticks
     echo "== comparison $cmp: A=$la  B=$lb — $(date -u '+%H:%M:%S') load $(load)" >&2
     for w in W1 W2; do
         workload "$w" "$WARMUP" "$ua" "$WORK/warm.json"
@@ -178,16 +188,23 @@ compare() {
         for w in W1 W2; do
             # A,B on odd repetitions, B,A on even ones
             for side in $( [ $((rep % 2)) = 1 ] && echo "A B" || echo "B A" ); do
-                if [ "$side" = A ]; then uri="$ua"; label="$la"; else uri="$ub"; label="$lb"; fi
+                if [ "$side" = A ]; then uri="$ua"; label="$la"; pids="$pa"; else uri="$ub"; label="$lb"; pids="$pb"; fi
                 out="$OUT/c$cmp-$w-$side-$rep.json"
+                # shellcheck disable=SC2086  # pids is a list
+                t0="$(cpu_ticks $pids)"
                 workload "$w" "$RUNTIME" "$uri" "$out"
-                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cmp" "$w" "$side" "$label" "$rep" "$out" >>"$RESULTS"
-                python3 - "$out" "$cmp" "$w" "$side" "$rep" "$(load)" >&2 <<'EOF'
+                # shellcheck disable=SC2086
+                ticks=$(($(cpu_ticks $pids) - t0))
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cmp" "$w" "$side" "$label" "$rep" "$out" "$ticks" >>"$RESULTS"
+                python3 - "$out" "$cmp" "$w" "$side" "$rep" "$(load)" "$ticks" "$(getconf CLK_TCK)" >&2 <<'EOF'
 import json, sys
-r = json.load(open(sys.argv[1]))["jobs"][0]["read"]
+j = json.load(open(sys.argv[1]))["jobs"][0]
+r = j["read"]
 p = r["clat_ns"]["percentile"]
+ios = r["total_ios"]
 print(f"  c{sys.argv[2]} {sys.argv[3]} {sys.argv[4]} rep {sys.argv[5]}: {r['iops']:9.0f} IOPS {r['bw_bytes']/2**20:8.1f} MiB/s"
-      f"  p50 {p['50.000000']/1000:7.0f} µs  p99 {p['99.000000']/1000:7.0f} µs   load {sys.argv[6]}")
+      f"  p50 {p['50.000000']/1000:7.0f} µs  p99 {p['99.000000']/1000:7.0f} µs"
+      f"  server CPU {int(sys.argv[7]) / int(sys.argv[8]) * 1e6 / ios:5.1f} µs/IO   load {sys.argv[6]}")
 EOF
             done
         done
@@ -204,7 +221,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = 1 ]; then
     start_mpath mpath-memory "127.0.0.1:$pb/disk" "memory:$SIZE"
     fill "nbd://127.0.0.1:$pa/"
     fill "nbd://127.0.0.1:$pb/disk"
-    compare 1 "nbd://127.0.0.1:$pa/" "nbdkit memory" "nbd://127.0.0.1:$pb/disk" "mpath serve memory"
+    compare 1 "nbd://127.0.0.1:$pa/" "nbdkit memory" "${PIDS[-2]}" "nbd://127.0.0.1:$pb/disk" "mpath serve memory" "${PIDS[-1]}"
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = 2 ]; then
@@ -212,35 +229,39 @@ if [ -z "$ONLY" ] || [ "$ONLY" = 2 ]; then
     truncate -s "$SIZE" "$SHM_FILE"
     p1="$(free_port 127.0.0.1)"
     start_nbdkit nbdkit-file-1 127.0.0.1 "$p1" file "$SHM_FILE"
+    k1="${PIDS[-1]}"
     p2="$(free_port 127.0.0.2)"
     start_nbdkit nbdkit-file-2 127.0.0.2 "$p2" file "$SHM_FILE"
+    k2="${PIDS[-1]}"
     fill "nbd://127.0.0.1:$p1/"
     pm="$(free_port 127.0.0.1)"
     start_mpath mpath-nbd "127.0.0.1:$pm/disk" "nbd://127.0.0.1:$p1/" "nbd://127.0.0.2:$p2/"
-    compare 2 "nbd://127.0.0.1:$p1/" "nbdkit file direct" "nbd://127.0.0.1:$pm/disk" "mpath serve 2×nbd"
+    compare 2 "nbd://127.0.0.1:$p1/" "nbdkit file direct" "$k1" "nbd://127.0.0.1:$pm/disk" "mpath serve 2×nbd" "${PIDS[-1]} $k1 $k2"
 fi
 
 echo "done — $(date -u '+%H:%M:%S') load $(load)" >&2
 
 # Results table: medians over the repetitions, ratio B/A (latency ratios too: < 1 is better for B)
-python3 - "$RESULTS" <<'EOF'
+python3 - "$RESULTS" "$(getconf CLK_TCK)" <<'EOF'
 import json, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 goal = {"1": 1.0, "2": 0.8}
 wl = {"W1": "4k randread qd32", "W2": "1M seqread qd8"}
-def metrics(path):
+hz = int(sys.argv[2])
+def metrics(path, ticks):
     r = json.load(open(path))["jobs"][0]["read"]
     p = r["clat_ns"]["percentile"]
     return {"iops": r["iops"], "mib": r["bw_bytes"] / 2**20,
-            "p50": p["50.000000"] / 1000, "p99": p["99.000000"] / 1000}
+            "p50": p["50.000000"] / 1000, "p99": p["99.000000"] / 1000,
+            "cpu": int(ticks) / hz * 1e6 / r["total_ios"]}
 data = {}
 labels = {}
-for cmp, w, side, label, rep, path in rows:
-    data.setdefault((cmp, w, side), []).append(metrics(path))
+for cmp, w, side, label, rep, path, ticks in rows:
+    data.setdefault((cmp, w, side), []).append(metrics(path, ticks))
     labels[(cmp, side)] = label
 print()
-print("| cmp | workload | target | n | IOPS | MiB/s | p50 µs | p99 µs | ratio B/A (IOPS) | goal |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| cmp | workload | target | n | IOPS | MiB/s | p50 µs | p99 µs | server CPU µs/IO | ratio B/A (IOPS) | goal |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for cmp in sorted({k[0] for k in data}):
     for w in ("W1", "W2"):
         med = {}
@@ -257,5 +278,5 @@ for cmp in sorted({k[0] for k in data}):
                 ratio = f"**{q:.2f}×** (p50 {m['p50']/med['A']['p50']:.2f}×, p99 {m['p99']/med['A']['p99']:.2f}×)"
                 verdict = f"≥ {goal[cmp]:.1f}× " + ("met" if q >= goal[cmp] else "**missed**")
             print(f"| {cmp} | {wl[w]} | {side}: {labels[(cmp, side)]} | {len(runs)} | {m['iops']:,.0f} | {m['mib']:,.1f} "
-                  f"| {m['p50']:,.0f} | {m['p99']:,.0f} | {ratio} | {verdict} |")
+                  f"| {m['p50']:,.0f} | {m['p99']:,.0f} | {m['cpu']:,.1f} | {ratio} | {verdict} |")
 EOF
