@@ -428,50 +428,90 @@ public final class NbdConnection {
 
     // ------------------------------------------------------------------ the threads
 
+    /** Most requests one gathering write sends (several queued requests go out in one syscall). */
+    private static final int MAX_BATCH = 64;
+    /** Write payload bytes after which a batch takes no more requests. */
+    private static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
+    /** Receive buffer of the reader: reply headers and small read data come out of it, many per syscall. */
+    private static final int RECEIVE_BUFFER = 256 * 1024;
+
+    /**
+     * Sends queued requests: the first one waits for work and a window slot; as many more as are
+     * queued and fit the window (up to {@link #MAX_BATCH}) join it, and the batch goes out in one
+     * gathering write, headers and write payloads in order, under the write lock.
+     */
     private void writeLoop() {
-        ByteBuffer header = ByteBuffer.allocateDirect(Request.HEADER_LENGTH);
-        ByteBuffer[] pair = new ByteBuffer[2];
+        ByteBuffer headers = ByteBuffer.allocateDirect(MAX_BATCH * Request.HEADER_LENGTH);
+        ByteBuffer[] bufs = new ByteBuffer[2 * MAX_BATCH];
+        Pending[] batch = new Pending[MAX_BATCH];
         try {
             while (!torn) {
-                Pending p = queue.take();
+                Pending first = queue.take();
                 if (torn) {
-                    p.release();
+                    first.release();
                     break;
                 }
                 try {
                     window.acquire();
                 } catch (InterruptedException e) {
-                    p.release();
+                    first.release();
                     break;
                 }
+                int n = 0;
+                batch[n++] = first;
+                long payload = first.type == CommandType.WRITE ? first.length : 0;
+                while (n < MAX_BATCH && payload < MAX_BATCH_BYTES && window.tryAcquire()) {
+                    Pending p = queue.poll();
+                    if (p == null) {
+                        window.release();
+                        break;
+                    }
+                    batch[n++] = p;
+                    if (p.type == CommandType.WRITE) {
+                        payload += p.length;
+                    }
+                }
                 writeLock.lock();
+                int k = 0;
                 try {
                     if (torn) {
                         break;
                     }
-                    p.sentNanos = System.nanoTime();
-                    p.sendStarted = true;
-                    header.clear();
-                    NbdEncoder.encodeRequestHeader(p.flags, p.type.code(), p.handle, p.offset, p.length, header);
-                    header.flip();
-                    if (p.type == CommandType.WRITE) {
-                        pair[0] = header;
-                        pair[1] = p.data;
-                        while (header.hasRemaining() || p.data.hasRemaining()) {
-                            channel.write(pair);
+                    headers.clear();
+                    int run = 0; // start of the headers not yet in bufs
+                    long now = System.nanoTime();
+                    for (int i = 0; i < n; i++) {
+                        Pending p = batch[i];
+                        p.sentNanos = now;
+                        p.sendStarted = true;
+                        NbdEncoder.encodeRequestHeader(p.flags, p.type.code(), p.handle, p.offset, p.length, headers);
+                        if (p.type == CommandType.WRITE) {
+                            bufs[k++] = headers.slice(run, headers.position() - run);
+                            bufs[k++] = p.data;
+                            run = headers.position();
                         }
-                        pair[1] = null;
-                    } else {
-                        while (header.hasRemaining()) {
-                            channel.write(header);
+                    }
+                    if (headers.position() > run) {
+                        bufs[k++] = headers.slice(run, headers.position() - run);
+                    }
+                    int at = 0;
+                    while (at < k) {
+                        channel.write(bufs, at, k - at);
+                        while (at < k && !bufs[at].hasRemaining()) {
+                            at++;
                         }
                     }
                 } catch (IOException e) {
-                    teardown("sending " + p.describe() + " failed: " + e, true);
+                    teardown("sending " + batch[0].describe() + (n > 1 ? " and " + (n - 1) + " more" : "")
+                            + " failed: " + e, true);
                     break;
                 } finally {
                     writeLock.unlock();
-                    p.release();
+                    java.util.Arrays.fill(bufs, 0, k, null);
+                    for (int i = 0; i < n; i++) {
+                        batch[i].release();
+                        batch[i] = null;
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -479,14 +519,19 @@ public final class NbdConnection {
         }
     }
 
+    /**
+     * Receives replies: reads as much as the socket has into a receive buffer and takes reply
+     * headers and read data from it (so a burst of small replies costs one syscall, not two per
+     * reply); the part of a read's data not yet received goes straight into the caller's buffer.
+     */
     private void readLoop() {
-        ByteBuffer header = ByteBuffer.allocate(SimpleReply.HEADER_LENGTH);
+        ByteBuffer rx = ByteBuffer.allocateDirect(RECEIVE_BUFFER).flip();
         try {
             while (true) {
-                header.clear();
-                readFully(header);
-                header.flip();
-                SimpleReply r = decoder.decodeSimpleReplyHeader(header);
+                while (rx.remaining() < SimpleReply.HEADER_LENGTH) {
+                    receive(rx);
+                }
+                SimpleReply r = decoder.decodeSimpleReplyHeader(rx);
                 Pending p = outstanding.remove(r.handle());
                 if (p == null) {
                     if (torn) {
@@ -498,7 +543,13 @@ public final class NbdConnection {
                 if (r.isOk()) {
                     if (p.type == CommandType.READ) {
                         try {
-                            readFully(p.data);
+                            ByteBuffer d = p.data;
+                            int take = Math.min(rx.remaining(), d.remaining());
+                            if (take > 0) {
+                                d.put(d.position(), rx, rx.position(), take).position(d.position() + take);
+                                rx.position(rx.position() + take);
+                            }
+                            readFully(d);
                         } catch (IOException e) {
                             p.failure = "reading the data of " + p.describe() + " from " + uri + " failed: " + e;
                             p.release();
@@ -523,6 +574,20 @@ public final class NbdConnection {
         } catch (RuntimeException e) {
             teardown("reader failed: " + e, true);
             throw e;
+        }
+    }
+
+    /** Reads more into {@code rx} (read mode: unconsumed bytes from position to limit). */
+    private void receive(ByteBuffer rx) throws IOException {
+        rx.compact();
+        int n;
+        try {
+            n = channel.read(rx);
+        } finally {
+            rx.flip();
+        }
+        if (n < 0) {
+            throw new EOFException();
         }
     }
 

@@ -97,8 +97,15 @@ final class NbdConnection {
     private static final int MAX_BATCH = 64;
     private static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
 
-    /** One reply, ready to write: buffers in order, and the admitted cost it gives back once written. */
-    private record Outgoing(ByteBuffer[] buffers, long cost) {}
+    /**
+     * One reply, ready to write: buffers in order, the admitted cost it gives back once written,
+     * and the pooled read buffer to give back to {@link ReadBufferPool} then (or null).
+     */
+    private record Outgoing(ByteBuffer[] buffers, long cost, ByteBuffer pooled) {
+        Outgoing(ByteBuffer[] buffers, long cost) {
+            this(buffers, cost, null);
+        }
+    }
 
     private static final Outgoing POISON = new Outgoing(new ByteBuffer[0], 0);
 
@@ -511,7 +518,7 @@ final class NbdConnection {
                 } else if (r.length() == 0) {
                     succeed(r, cost, null);
                 } else {
-                    ByteBuffer buf = ByteBuffer.allocate((int) r.length());
+                    ByteBuffer buf = server.readBuffers.take((int) r.length());
                     submit(r, cost, new IoRequest.Read(r.offset(), buf), buf, false);
                 }
             }
@@ -624,13 +631,14 @@ final class NbdConnection {
                 header.putInt(NbdMagic.STRUCTURED_REPLY_MAGIC).putShort((short) ReplyChunk.DONE)
                         .putShort((short) ReplyType.OFFSET_DATA.code()).putLong(r.handle())
                         .putInt(8 + readData.remaining()).putLong(r.offset()).flip();
-                send(new Outgoing(new ByteBuffer[] {header, readData}, cost));
+                send(new Outgoing(new ByteBuffer[] {header, readData}, cost, readData));
             }
             return;
         }
         // A simple reply's header is the same with or without read data after it.
         ByteBuffer header = NbdEncoder.encode(SimpleReply.ok(r.handle()));
-        send(new Outgoing(withData ? new ByteBuffer[] {header, readData} : new ByteBuffer[] {header}, cost));
+        send(withData ? new Outgoing(new ByteBuffer[] {header, readData}, cost, readData)
+                : new Outgoing(new ByteBuffer[] {header}, cost, readData));
     }
 
     private void fail(Request r, long cost, NbdError error, String message) {
@@ -715,6 +723,9 @@ final class NbdConnection {
             long cost = 0;
             for (Outgoing o : batch) {
                 cost += o.cost();
+                if (o.pooled() != null) {
+                    server.readBuffers.give(o.pooled()); // written (or dropped): nobody uses it now
+                }
             }
             release(cost, batch.size());
         }

@@ -69,6 +69,8 @@ public final class NbdServer implements AutoCloseable {
     private final List<Thread> acceptors = new ArrayList<>();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     final ScheduledExecutorService timer;
+    /** Direct buffers for read data, shared by the connections; keeps at most maxBytesInFlight idle. */
+    final ReadBufferPool readBuffers;
     private volatile boolean closed;
 
     private NbdServer(Builder b) {
@@ -86,6 +88,7 @@ public final class NbdServer implements AutoCloseable {
         this.tlsRequired = b.tlsRequired;
         this.handshakeTimeout = b.handshakeTimeout;
         this.replyTimeout = b.replyTimeout;
+        this.readBuffers = new ReadBufferPool(b.maxBytesInFlight);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nbd-server-timer").daemon().factory());
     }
 
