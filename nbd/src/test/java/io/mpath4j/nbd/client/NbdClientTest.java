@@ -352,7 +352,7 @@ class NbdClientTest {
                 l -> assertThat(l.reason()).contains("shutting down"));
         // The loss is reported when the drain ends; NBD_CMD_DISC may reach the fake server a moment later.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!s.log.getLast().command().contains(CommandType.DISC) && System.nanoTime() < deadline) {
+        while (s.log.getLast().command().orElse(null) != CommandType.DISC && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(s.log.getLast().command()).contains(CommandType.DISC);
