@@ -82,10 +82,13 @@ import java.util.function.Consumer;
  * TSIH 0. When a session with that ISID still exists at the target, such a login reinstates it:
  * the target terminates the old session and all its tasks before it answers. So after a teardown,
  * {@link #fence()} completes when the reconnect loop's next login has succeeded (at once if one
- * already did since the last teardown); if the target stays unreachable, it fails after {@code
- * fenceTimeout} — the old tasks may then still execute (the target keeps them at most
- * DefaultTime2Retain + its own timeouts), so the engine fails the write instead of risking a ghost
- * write.
+ * already did since the last teardown), or once {@code fencingDelay} has passed since the teardown
+ * (by then the target has dropped the old session and its tasks: ERL 0 ends the tasks of a failed
+ * connection and session state lives at most DefaultTime2Wait + DefaultTime2Retain; the default
+ * delay is those 22 s). If neither happens within {@code fenceTimeout} (10 s by default, shorter
+ * than the delay: an unreachable target) the fence fails, and the engine fails the write rather
+ * than risk a ghost write. A test that kills the target process may shorten the delay: a dead
+ * process executes nothing.
  */
 public final class IscsiPath implements Path {
 
@@ -114,8 +117,11 @@ public final class IscsiPath implements Path {
     private volatile String lastLoss = "";
     private final AtomicInteger teardowns = new AtomicInteger();
     private volatile int loginsAfterTeardown; // value of teardowns when the latest login succeeded
+    private volatile long lastTeardownNanos;
     private final AtomicReference<CompletableFuture<Void>> reinstated = new AtomicReference<>();
     private Thread reconnector; // guarded by lock
+    private Thread fencer; // guarded by lock
+    private volatile List<IscsiUri> fencePortals = List.of();
 
     private IscsiPath(IscsiUri uri, IscsiOptions options) {
         this.uri = uri;
@@ -562,21 +568,79 @@ public final class IscsiPath implements Path {
 
     @Override
     public CompletionStage<Void> fence() {
+        CompletableFuture<Void> f;
+        long sinceTeardown;
         synchronized (lock) {
             if (teardowns.get() == 0 || loginsAfterTeardown == teardowns.get() && session != null) {
                 return CompletableFuture.completedFuture(null);
             }
-            CompletableFuture<Void> f = reinstated.get();
+            f = reinstated.get();
             if (f == null || f.isDone()) {
                 f = new CompletableFuture<>();
                 reinstated.set(f);
             }
-            startReconnect();
-            return f.copy().orTimeout(options.fenceTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(new IOException("cannot fence "
-                            + uri.name() + ": no session reinstatement (login with ISID "
-                            + Long.toHexString(isid) + ") within " + options.fenceTimeout().toMillis() + " ms"
-                            + (lastLoss.isEmpty() ? "" : "; " + lastLoss), e)));
+            sinceTeardown = System.nanoTime() - lastTeardownNanos;
+        }
+        startReconnect();
+        startSiblingFence(f);
+        long delay = options.fencingDelay().toNanos() - sinceTeardown;
+        CompletableFuture<Void> waited = delay <= 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS));
+        return CompletableFuture.anyOf(f.copy(), waited).thenApply(x -> (Void) null)
+                .orTimeout(options.fenceTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new IOException("cannot fence "
+                        + uri.name() + ": no session reinstatement (login with ISID " + Long.toHexString(isid)
+                        + ") within " + options.fenceTimeout().toMillis() + " ms"
+                        + (lastLoss.isEmpty() ? "" : "; " + lastLoss), e)));
+    }
+
+    /**
+     * Other portals of the same target and target portal group (same I_T nexus rules, RFC 7143
+     * §4.4: the session is identified by initiator name, ISID, target name and portal group), through
+     * which {@link #fence()} may reinstate this path's session when this path's own portal is gone:
+     * a login there with our ISID and TSIH 0 ends the old session and its tasks, and the fencing
+     * session is logged out at once.
+     */
+    public void setFencePortals(List<IscsiUri> siblings) {
+        fencePortals = List.copyOf(siblings);
+    }
+
+    private void startSiblingFence(CompletableFuture<Void> f) {
+        List<IscsiUri> via = fencePortals;
+        if (via.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            if (fencer != null || closed) {
+                return;
+            }
+            fencer = Thread.ofVirtual().name("iscsi-fence " + uri.name()).start(() -> {
+                long deadline = System.nanoTime() + options.fenceTimeout().toNanos();
+                try {
+                    while (!f.isDone() && !closed && System.nanoTime() < deadline) {
+                        for (IscsiUri sibling : via) {
+                            try {
+                                IscsiSession s = IscsiSession.open(sibling, options, isid, x -> {}, null);
+                                s.close(); // the old session is gone; this one was only the means
+                                LOG.log(System.Logger.Level.INFO, "{0}: old session reinstated and closed through {1}",
+                                        uri.name(), sibling.name());
+                                f.complete(null);
+                                return;
+                            } catch (IOException e) {
+                                LOG.log(System.Logger.Level.DEBUG, "{0}: fence through {1} failed: {2}", uri.name(),
+                                        sibling.name(), e.getMessage());
+                            }
+                        }
+                        Thread.sleep(200);
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                } finally {
+                    synchronized (lock) {
+                        fencer = null;
+                    }
+                }
+            });
         }
     }
 
@@ -629,6 +693,7 @@ public final class IscsiPath implements Path {
     private void onTornDown(IscsiSession s) {
         boolean lost;
         synchronized (lock) {
+            lastTeardownNanos = s.closedAtNanos();
             teardowns.incrementAndGet();
             lost = session == s;
             if (lost) {

@@ -76,6 +76,29 @@ public final class IscsiPaths {
                 warnings.add(uri + ": left out, " + e.getMessage());
             }
         }
+        for (List<IscsiPath> unit : byWwid.values()) {
+            for (IscsiPath p : unit) {
+                List<IscsiUri> siblings = new ArrayList<>();
+                for (IscsiPath q : unit) {
+                    if (q != p && samePortalGroup(p, q)) {
+                        siblings.add(q.uri());
+                    }
+                }
+                p.setFencePortals(siblings);
+            }
+        }
         return new Result(byWwid, warnings);
+    }
+
+    /**
+     * Same target name and target portal group tag: a login through one with the other's ISID
+     * reinstates the other's session (RFC 7143 §4.4, the session identifier includes the TPGT).
+     */
+    static boolean samePortalGroup(IscsiPath a, IscsiPath b) {
+        var sa = a.session();
+        var sb = b.session();
+        return sa != null && sb != null && a.uri().target().equals(b.uri().target())
+                && a.uri().user().equals(b.uri().user())
+                && sa.parameters().targetPortalGroupTag().equals(sb.parameters().targetPortalGroupTag());
     }
 }

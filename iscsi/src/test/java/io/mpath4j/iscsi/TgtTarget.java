@@ -18,13 +18,15 @@ final class TgtTarget implements AutoCloseable {
 
     static final String IQN = "iqn.2026-11.io.mpath4j:test";
 
+    final String iqn;
     final int port;
     final int control;
     final Path backing;
     private final boolean ownsBacking;
     private final PeerProcess tgtd;
 
-    private TgtTarget(int port, int control, Path backing, boolean ownsBacking, PeerProcess tgtd) {
+    private TgtTarget(String iqn, int port, int control, Path backing, boolean ownsBacking, PeerProcess tgtd) {
+        this.iqn = iqn;
         this.port = port;
         this.control = control;
         this.backing = backing;
@@ -40,25 +42,25 @@ final class TgtTarget implements AutoCloseable {
                 ch.truncate(0);
                 ch.write(java.nio.ByteBuffer.allocate(1), size - 1);
             }
-            return start(file, true, "127.0.0.1");
+            return start(file, true, "127.0.0.1", IQN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A tgtd on {@code host}:port serving an existing file (not deleted on close). */
-    static TgtTarget startOn(Path file, String host) {
-        return start(file, false, host);
+    static TgtTarget startOn(Path file, String host, String iqn) {
+        return start(file, false, host, iqn);
     }
 
-    private static TgtTarget start(Path file, boolean owns, String host) {
+    private static TgtTarget start(Path file, boolean owns, String host, String iqn) {
         int port = PeerProcess.freePort();
         int control = 1000 + port % 30000; // tgtd accepts small control port numbers only
         PeerProcess p = PeerProcess.startServer(PeerProcess.cmd("tgtd", "-f", "-C", Integer.toString(control),
                 "--iscsi", "portal=" + host + ":" + port), host, port, Duration.ofSeconds(10));
-        TgtTarget t = new TgtTarget(port, control, file, owns, p);
+        TgtTarget t = new TgtTarget(iqn, port, control, file, owns, p);
         try {
-            t.adm("--op", "new", "--mode", "target", "--tid", "1", "-T", IQN);
+            t.adm("--op", "new", "--mode", "target", "--tid", "1", "-T", iqn);
             t.adm("--op", "new", "--mode", "logicalunit", "--tid", "1", "--lun", "1", "-b", file.toString());
             t.adm("--op", "bind", "--mode", "target", "--tid", "1", "-I", "ALL");
         } catch (RuntimeException | AssertionError e) {
@@ -95,11 +97,15 @@ final class TgtTarget implements AutoCloseable {
     }
 
     IscsiUri uri(String host) {
-        return IscsiUri.parse("iscsi://" + host + ":" + port + "/" + IQN + "/1");
+        return IscsiUri.parse("iscsi://" + host + ":" + port + "/" + iqn + "/1");
     }
 
     boolean isAlive() {
         return tgtd.isAlive();
+    }
+
+    long pid() {
+        return tgtd.pid();
     }
 
     String output() {

@@ -821,8 +821,8 @@ public final class IscsiSession {
     private void watchLoop() {
         long nopInterval = options.nopInterval().toNanos();
         long nopTimeout = options.nopTimeout().toNanos();
-        long tick = Math.clamp(Math.min(commandTimeoutNanos, Math.min(nopInterval, nopTimeout)) / 8,
-                TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(100));
+        long tick = Math.clamp(Math.min(commandTimeoutNanos, Math.min(nopInterval, nopTimeout)) / 40,
+                TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(25));
         try {
             while (!torn) {
                 TimeUnit.NANOSECONDS.sleep(tick);
@@ -838,7 +838,8 @@ public final class IscsiSession {
                     continue;
                 }
                 if (pingItt != Pdu.RESERVED_TAG) {
-                    if (now - pingSentNanos > nopTimeout) {
+                    // counted from the last PDU received, so silence is found within interval + timeout
+                    if (now - pingSentNanos > nopTimeout || now - lastReceiveNanos > nopInterval + nopTimeout) {
                         teardown("no answer to NOP-Out from " + peer + " within " + options.nopTimeout().toMillis()
                                 + " ms", true);
                         return;

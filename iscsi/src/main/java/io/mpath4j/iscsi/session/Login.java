@@ -116,6 +116,7 @@ final class Login {
     private int maxCmdSN;
     private boolean statSNKnown;
     private int tsih;
+    private final List<KeyValue> securityDeclarations = new ArrayList<>(); // TargetPortalGroupTag, TargetAlias
 
     Login(PduStream stream, Request req, long deadlineNanos, String peer) {
         this.stream = stream;
@@ -145,6 +146,12 @@ final class Login {
         boolean wantChap = req.initiatorChap() != null;
         first.add(KeyValue.of("AuthMethod", wantChap ? "CHAP,None" : "None"));
         Answer a = exchange(0, 1, !wantChap, first);
+        for (KeyValue kv : a.pairs) {
+            // the target declares its portal group tag in its first answer (RFC 7143 §13.9)
+            if (kv.key().equals("TargetPortalGroupTag") || kv.key().equals("TargetAlias")) {
+                securityDeclarations.add(kv);
+            }
+        }
         String method = value(a.pairs, "AuthMethod");
         if (method == null && !a.transit) {
             throw new LoginException("login to " + peer + ": the target did not answer AuthMethod", null);
@@ -216,6 +223,11 @@ final class Login {
         }
         InitiatorNegotiation neg = new InitiatorNegotiation(offers, declarations);
         List<KeyValue> out = neg.firstMessage();
+        try {
+            neg.accept(securityDeclarations);
+        } catch (NegotiationException e) {
+            throw new LoginException("login to " + peer + ": " + e.getMessage(), e);
+        }
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Answer a = exchange(1, 3, true, out);
             try {
