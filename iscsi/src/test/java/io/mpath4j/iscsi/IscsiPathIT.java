@@ -290,7 +290,8 @@ class IscsiPathIT {
             System.out.printf("silent loss detected after %d ms: %s%n", ms, e);
             assertThat(e).isInstanceOfSatisfying(io.mpath4j.core.path.PathEvent.ConnectionLost.class,
                     l -> assertThat(l.reason()).contains("NOP-Out"));
-            assertThat(ms).isLessThanOrEqualTo(2100);
+            // interval + timeout = 2 s, plus the watchdog tick (25 ms) and scheduling on a loaded 2-CPU machine
+            assertThat(ms).isLessThanOrEqualTo(2400);
         } finally {
             PeerProcess.run(PeerProcess.cmd("kill", "-CONT", Long.toString(t.pid())), Duration.ofSeconds(5));
         }
