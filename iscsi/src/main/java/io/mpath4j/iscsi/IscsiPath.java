@@ -491,7 +491,8 @@ public final class IscsiPath implements Path {
                             readCapacity(s, true);
                         }
                     }
-                    default -> emit(new PathEvent.UnitAttention(action + ": " + describeSense(sense)));
+                    default -> emit(new PathEvent.UnitAttention(
+                            (action == TransportAction.NONE ? "" : action + ": ") + describeSense(sense)));
                 }
             } catch (IOException | ScsiFormatException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: {1} failed: {2}", uri.name(), action, e.toString());
@@ -512,7 +513,7 @@ public final class IscsiPath implements Path {
             byte[] sense = a.senseData().toByteArray();
             Classification cl = CLASSIFIER.classify(ScsiStatus.CHECK_CONDITION.code(), sense, 0);
             LOG.log(System.Logger.Level.INFO, "{0}: asynchronous SCSI event: {1}", uri.name(), describeSense(sense));
-            act(cl.action() == TransportAction.NONE ? TransportAction.INQUIRY_CHANGED : cl.action(), sense);
+            act(cl.action(), sense); // NONE: reported as a UnitAttention event
         }
     }
 
