@@ -158,7 +158,8 @@ public final class IscsiPath implements Path {
             }
         }
         LOG.log(System.Logger.Level.INFO, "{0}: logged in (TSIH {1}), {2}, {3} bytes, wwid {4}", uri.name(),
-                s.tsih(), p.identity.vendor() + " " + p.identity.product(), p.geometry.sizeBytes(), p.identity.wwid());
+                Integer.toString(s.tsih()), p.identity.vendor() + " " + p.identity.product(),
+                Long.toString(p.geometry.sizeBytes()), p.identity.wwid());
         return p;
     }
 
@@ -773,7 +774,7 @@ public final class IscsiPath implements Path {
                     f = reinstated.get();
                 }
                 LOG.log(System.Logger.Level.INFO, "{0}: logged in again (session reinstated, TSIH {1})", uri.name(),
-                        s.tsih());
+                        Integer.toString(s.tsih()));
                 if (f != null) {
                     f.complete(null);
                 }

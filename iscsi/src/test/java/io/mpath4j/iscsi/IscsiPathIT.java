@@ -84,6 +84,24 @@ class IscsiPathIT {
     }
 
     @Test
+    void inventoryListsTheDiskAndSkipsTheController() throws Exception {
+        TgtTarget t = tgt(32 << 20);
+        List<IscsiInventory.Target> inv = IscsiInventory.list(IscsiUri.parse("iscsi://127.0.0.1:" + t.port), OPTIONS);
+        assertThat(inv).singleElement().satisfies(target -> {
+            assertThat(target.name()).isEqualTo(TgtTarget.IQN);
+            assertThat(target.error()).isEmpty();
+            assertThat(target.units()).hasSize(2);
+            assertThat(target.units().get(0).identity()).as("LUN 0 is tgt's controller").isNull();
+            assertThat(target.units().get(0).deviceType()).isEqualTo(0x0c);
+            IscsiInventory.Unit disk = target.units().get(1);
+            assertThat(disk.lun()).isEqualTo(1);
+            assertThat(disk.geometry().sizeBytes()).isEqualTo(32 << 20);
+            assertThat(disk.identity().wwid()).startsWith("36");
+            assertThat(disk.accessState()).isEqualTo(AccessState.OPTIMIZED);
+        });
+    }
+
+    @Test
     void identityFromInquiryAndVpdMatchesWhatTgtAndLibiscsiReport() throws Exception {
         TgtTarget t = tgt(64 << 20);
         IscsiPath p = connect(t.uri("127.0.0.1"), OPTIONS);
