@@ -383,4 +383,46 @@ class IscsiSessionTest {
         closer.get(5, TimeUnit.SECONDS);
         assertThat(s.isTornDown()).isTrue();
     }
+
+    @Test
+    void loginRedirectionIsFollowed() throws Exception {
+        try (FakeTarget other = new FakeTarget()) {
+            var f = open(uri(""), OPTIONS);
+            target.accept();
+            Pdu.LoginRequest r = target.next(Pdu.LoginRequest.class);
+            target.send(target.loginResponse(r, false, 0, 0, 1, 1,
+                    FakeTarget.text("TargetAddress", "127.0.0.1:" + other.port() + ",1")));
+            other.accept();
+            other.loginWithoutAuth(FakeTarget.answers("Yes", 8192, 65536, 262144));
+            IscsiSession s = f.get(5, TimeUnit.SECONDS);
+            sessions.add(s);
+            assertThat(s.uri().port()).isEqualTo(other.port());
+        }
+    }
+
+    @Test
+    void aLogoutRequestFromTheTargetEndsTheSessionWithALogout() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> reason = new java.util.concurrent.atomic.AtomicReference<>();
+        var f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return IscsiSession.open(uri(""), OPTIONS, 0x800000000002L, x -> reason.set(x.closeReason()), null);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        target.accept();
+        target.loginWithoutAuth(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        IscsiSession s = f.get(5, TimeUnit.SECONDS);
+        target.send(new Pdu.AsyncMessage(0, target.statSN++, target.expCmdSN, target.maxCmdSN,
+                Pdu.AsyncEvent.LOGOUT_REQUESTED, 0, 0, 0, 5, Bytes.EMPTY, Bytes.EMPTY));
+        Pdu.LogoutRequest l = target.next(Pdu.LogoutRequest.class);
+        target.send(new Pdu.LogoutResponse(0, l.initiatorTaskTag(), target.statSN++, target.expCmdSN,
+                target.maxCmdSN, 0, 0));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!s.isTornDown() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(s.isTornDown()).isTrue();
+        assertThat(reason.get()).contains("requested a logout");
+    }
 }
