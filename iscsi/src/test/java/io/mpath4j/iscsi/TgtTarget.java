@@ -56,8 +56,20 @@ final class TgtTarget implements AutoCloseable {
     private static TgtTarget start(Path file, boolean owns, String host, String iqn) {
         int port = PeerProcess.freePort();
         int control = 1000 + port % 30000; // tgtd accepts small control port numbers only
-        PeerProcess p = PeerProcess.startServer(PeerProcess.cmd("tgtd", "-f", "-C", Integer.toString(control),
-                "--iscsi", "portal=" + host + ":" + port), host, port, Duration.ofSeconds(10));
+        PeerProcess p;
+        try {
+            p = PeerProcess.startServer(PeerProcess.cmd("tgtd", "-f", "-C", Integer.toString(control),
+                    "--iscsi", "portal=" + host + ":" + port), host, port, Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            if (owns) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+            throw e;
+        }
         TgtTarget t = new TgtTarget(iqn, port, control, file, owns, p);
         try {
             t.adm("--op", "new", "--mode", "target", "--tid", "1", "-T", iqn);
