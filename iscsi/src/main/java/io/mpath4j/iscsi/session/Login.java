@@ -45,7 +45,7 @@ final class Login {
     /** Our offers (RFC 7143 §13), in the order they are sent. */
     static Map<Key, String> operationalOffers() {
         Map<Key, String> m = new LinkedHashMap<>();
-        m.put(Key.HEADER_DIGEST, "None");
+        m.put(Key.HEADER_DIGEST, "None,CRC32C"); // our preference first; the target may pick CRC32C
         m.put(Key.DATA_DIGEST, "None");
         m.put(Key.MAX_BURST_LENGTH, "16776192");
         m.put(Key.FIRST_BURST_LENGTH, "262144");

@@ -27,7 +27,14 @@ final class FakeTarget implements AutoCloseable {
 
     final ServerSocketChannel server;
     private SocketChannel conn;
-    private final IscsiDecoder decoder = new IscsiDecoder(IscsiDecoder.Receiver.TARGET, Digests.NONE, (1 << 24) - 1);
+    private IscsiDecoder decoder = new IscsiDecoder(IscsiDecoder.Receiver.TARGET, Digests.NONE, (1 << 24) - 1);
+    private Digests digests = Digests.NONE;
+
+    /** Digests from now on (after the last Login Response). */
+    void useDigests(Digests d) {
+        digests = d;
+        decoder = new IscsiDecoder(IscsiDecoder.Receiver.TARGET, d, (1 << 24) - 1);
+    }
     private ByteBuffer buf = ByteBuffer.allocate(1 << 20).flip();
     int statSN = 100;
     int expCmdSN;
@@ -81,7 +88,7 @@ final class FakeTarget implements AutoCloseable {
     }
 
     void send(Pdu p) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(IscsiEncoder.encode(p, Digests.NONE));
+        ByteBuffer b = ByteBuffer.wrap(IscsiEncoder.encode(p, digests));
         while (b.hasRemaining()) {
             conn.write(b);
         }

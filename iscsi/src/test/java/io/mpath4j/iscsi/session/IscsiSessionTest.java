@@ -95,7 +95,7 @@ class IscsiSessionTest {
         assertThat(offers).containsEntry("MaxRecvDataSegmentLength", "262144").containsEntry("InitialR2T", "No")
                 .containsEntry("ImmediateData", "Yes").containsEntry("MaxBurstLength", "16776192")
                 .containsEntry("FirstBurstLength", "262144").containsEntry("ErrorRecoveryLevel", "0")
-                .containsEntry("HeaderDigest", "None").containsEntry("DataDigest", "None");
+                .containsEntry("HeaderDigest", "None,CRC32C").containsEntry("DataDigest", "None");
         assertThat(op.cmdSN()).isEqualTo(first.cmdSN());
         target.send(target.loginResponse(op, true, 1, 3, 0, 0,
                 FakeTarget.text(FakeTarget.answers("No", 8192, 65536, 262144))));
@@ -424,5 +424,41 @@ class IscsiSessionTest {
         }
         assertThat(s.isTornDown()).isTrue();
         assertThat(reason.get()).contains("requested a logout");
+    }
+
+    @Test
+    void headerDigestsWhenTheTargetChoosesCrc32c() throws Exception {
+        var f = open(uri(""), OPTIONS);
+        target.accept();
+        String[] answers = FakeTarget.answers("No", 4096, 8192, 16384);
+        answers[1] = "CRC32C"; // HeaderDigest
+        target.loginWithoutAuth(answers);
+        target.useDigests(io.mpath4j.iscsi.pdu.Digests.HEADER_ONLY);
+        IscsiSession s = f.get(5, TimeUnit.SECONDS);
+        assertThat(s.parameters().headerDigest()).isTrue();
+        byte[] data = new byte[10_000];
+        new Random(7).nextBytes(data);
+        var w = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.wrap(data)));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+        got.writeBytes(c.immediateData().toByteArray());
+        while (got.size() < 8192) {
+            got.writeBytes(target.next(Pdu.DataOut.class).data().toByteArray());
+        }
+        target.send(new Pdu.R2T(0, c.initiatorTaskTag(), 5, target.statSN, c.cmdSN() + 1, c.cmdSN() + 64, 0, 8192,
+                data.length - 8192));
+        while (got.size() < data.length) {
+            got.writeBytes(target.next(Pdu.DataOut.class).data().toByteArray());
+        }
+        target.send(target.response(c, 0, Bytes.EMPTY, false, 0));
+        assertThat(w.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+        assertThat(got.toByteArray()).isEqualTo(data);
+        ByteBuffer into = ByteBuffer.allocate(512);
+        var r = s.execute(ScsiCommand.read(0, READ10, into));
+        Pdu.ScsiCommand rc = target.next(Pdu.ScsiCommand.class);
+        target.send(new Pdu.DataIn(true, false, false, false, true, 0, 0, rc.initiatorTaskTag(), Pdu.RESERVED_TAG,
+                target.statSN++, rc.cmdSN() + 1, rc.cmdSN() + 64, 0, 0, 0, Bytes.of(Arrays.copyOf(data, 512))));
+        assertThat(r.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+        assertThat(into.array()).isEqualTo(Arrays.copyOf(data, 512));
     }
 }
