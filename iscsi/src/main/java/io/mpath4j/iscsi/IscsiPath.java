@@ -121,6 +121,12 @@ public final class IscsiPath implements Path {
     private final AtomicReference<CompletableFuture<Void>> reinstated = new AtomicReference<>();
     private Thread reconnector; // guarded by lock
     private Thread fencer; // guarded by lock
+    /**
+     * Held around every reinstating login (reconnect or fence through a sibling portal): a sibling
+     * login with our ISID must never run after the reconnect succeeded, or it would end the fresh
+     * session it was meant to protect.
+     */
+    private final java.util.concurrent.locks.ReentrantLock loginLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile List<IscsiUri> fencePortals = List.of();
 
     private IscsiPath(IscsiUri uri, IscsiOptions options) {
@@ -621,7 +627,11 @@ public final class IscsiPath implements Path {
                 try {
                     while (!f.isDone() && !closed && System.nanoTime() < deadline) {
                         for (IscsiUri sibling : via) {
+                            loginLock.lockInterruptibly();
                             try {
+                                if (f.isDone() || closed) {
+                                    return; // reinstated through our own portal meanwhile
+                                }
                                 IscsiSession s = IscsiSession.open(sibling, options, isid, x -> {}, null);
                                 s.close(); // the old session is gone; this one was only the means
                                 LOG.log(System.Logger.Level.INFO, "{0}: old session reinstated and closed through {1}",
@@ -631,6 +641,8 @@ public final class IscsiPath implements Path {
                             } catch (IOException e) {
                                 LOG.log(System.Logger.Level.DEBUG, "{0}: fence through {1} failed: {2}", uri.name(),
                                         sibling.name(), e.getMessage());
+                            } finally {
+                                loginLock.unlock();
                             }
                         }
                         Thread.sleep(200);
@@ -729,60 +741,25 @@ public final class IscsiPath implements Path {
                 }
                 int seen = teardowns.get();
                 IscsiSession s;
+                loginLock.lockInterruptibly();
                 try {
                     // same ISID, TSIH 0: reinstates the old session if the target still has it (§6.3.5)
                     s = IscsiSession.open(uri, options, isid, this::onTornDown, this::onAsync);
                 } catch (IOException e) {
+                    loginLock.unlock();
                     lastLoss = "reconnect failed: " + e.getMessage();
                     delay = Math.min(delay * 2, max);
                     continue;
                 }
-                long oldSize = geometry.sizeBytes();
-                String oldWwid = identity.wwid();
                 try {
-                    probe(s);
-                } catch (IOException | RuntimeException e) {
-                    lastLoss = "reconnect: " + e.getMessage();
-                    s.abort("probe after reconnect failed: " + e.getMessage());
-                    delay = Math.min(delay * 2, max);
-                    continue;
-                }
-                if (!identity.wwid().equals(oldWwid)) {
-                    LOG.log(System.Logger.Level.ERROR, "{0}: WWID changed from {1} to {2}: not reinstating this path",
-                            uri.name(), oldWwid, identity.wwid());
-                    s.close();
-                    identity = new PathIdentity(identity.name(), oldWwid, identity.vendor(), identity.product(),
-                            identity.revision(), identity.serial(), identity.targetPortGroup(),
-                            identity.targetNodeName());
-                    lastLoss = "WWID changed";
-                    delay = max;
-                    continue;
-                }
-                CompletableFuture<Void> f;
-                synchronized (lock) {
-                    if (closed) {
-                        s.close();
-                        return;
-                    }
-                    if (s.isTornDown()) {
+                    if (!finishReconnect(s, seen)) {
+                        delay = Math.min(delay * 2, max);
                         continue;
                     }
-                    session = s;
-                    loginsAfterTeardown = seen;
-                    lastLoss = "";
-                    reconnector = null;
-                    f = reinstated.get();
+                    return;
+                } finally {
+                    loginLock.unlock();
                 }
-                LOG.log(System.Logger.Level.INFO, "{0}: logged in again (session reinstated, TSIH {1})", uri.name(),
-                        Integer.toString(s.tsih()));
-                if (f != null) {
-                    f.complete(null);
-                }
-                if (geometry.sizeBytes() != oldSize) {
-                    emit(new PathEvent.CapacityChanged(geometry.sizeBytes()));
-                }
-                emit(new PathEvent.ConnectionRestored());
-                return;
             }
         } catch (InterruptedException e) {
             // closed
@@ -793,6 +770,54 @@ public final class IscsiPath implements Path {
                 }
             }
         }
+    }
+
+    /** Probes and publishes a fresh session; false (session closed) if it cannot be used. */
+    private boolean finishReconnect(IscsiSession s, int seen) {
+        long oldSize = geometry.sizeBytes();
+        String oldWwid = identity.wwid();
+        try {
+            probe(s);
+        } catch (IOException | RuntimeException e) {
+            lastLoss = "reconnect: " + e.getMessage();
+            s.abort("probe after reconnect failed: " + e.getMessage());
+            return false;
+        }
+        if (!identity.wwid().equals(oldWwid)) {
+            LOG.log(System.Logger.Level.ERROR, "{0}: WWID changed from {1} to {2}: not reinstating this path",
+                    uri.name(), oldWwid, identity.wwid());
+            s.close();
+            identity = new PathIdentity(identity.name(), oldWwid, identity.vendor(), identity.product(),
+                    identity.revision(), identity.serial(), identity.targetPortGroup(),
+                    identity.targetNodeName());
+            lastLoss = "WWID changed";
+            return false;
+        }
+        CompletableFuture<Void> f;
+        synchronized (lock) {
+            if (closed) {
+                s.close();
+                return true;
+            }
+            if (s.isTornDown()) {
+                return false;
+            }
+            session = s;
+            loginsAfterTeardown = seen;
+            lastLoss = "";
+            reconnector = null;
+            f = reinstated.get();
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}: logged in again (session reinstated, TSIH {1})", uri.name(),
+                Integer.toString(s.tsih()));
+        if (f != null) {
+            f.complete(null);
+        }
+        if (geometry.sizeBytes() != oldSize) {
+            emit(new PathEvent.CapacityChanged(geometry.sizeBytes()));
+        }
+        emit(new PathEvent.ConnectionRestored());
+        return true;
     }
 
     private void emit(PathEvent e) {
