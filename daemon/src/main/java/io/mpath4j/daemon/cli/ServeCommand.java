@@ -10,6 +10,10 @@ import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.select.PathSelectors;
+import io.mpath4j.iscsi.IscsiOptions;
+import io.mpath4j.iscsi.IscsiPaths;
+import io.mpath4j.iscsi.IscsiUri;
+import io.mpath4j.iscsi.login.ChapCredentials;
 import io.mpath4j.nbd.client.NbdClientOptions;
 import io.mpath4j.core.path.Path;
 import io.mpath4j.core.path.PathIdentity;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Build one multipath device from path URIs and serve it over NBD until interrupted.",
-        footer = {"", "Example:", "  mpath serve --nbd 127.0.0.1:10810/disk --wwid 3600mydisk nbd://127.0.0.1:10809/ nbd://127.0.0.2:10809/"})
+        footer = {"", "Examples:", "  mpath serve --nbd 127.0.0.1:10810/disk --wwid 3600mydisk nbd://127.0.0.1:10809/ nbd://127.0.0.2:10809/",
+                "  mpath serve --nbd 127.0.0.1:10810/disk iscsi://10.0.0.1/iqn.2026-11.com.example:array/1 iscsi://10.0.1.1/iqn.2026-11.com.example:array/1"})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--nbd", required = true, paramLabel = "ADDR:PORT[/EXPORT]",
@@ -44,7 +49,8 @@ final class ServeCommand implements Callable<Integer> {
     String listen;
 
     @Option(names = "--wwid", paramLabel = "ID",
-            description = "Unit identity of the paths. NBD has none of its own, so it is required for nbd:// paths.")
+            description = "Unit identity of the paths. NBD has none of its own, so it is required for nbd:// and memory: paths;"
+                    + " iSCSI units report theirs (VPD 83h), which must then equal it if given.")
     String wwid;
 
     @Option(names = "--name", defaultValue = "mpatha", description = "Device name (alias), default ${DEFAULT-VALUE}.")
@@ -73,14 +79,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--polling-interval", defaultValue = "5", description = "Seconds between path checks (default ${DEFAULT-VALUE}).")
     int pollingSeconds;
 
-    @Option(names = "--request-timeout", defaultValue = "10", description = "Seconds before an NBD request counts as lost (default ${DEFAULT-VALUE}).")
+    @Option(names = "--request-timeout", defaultValue = "10", description = "Seconds before an NBD request or an iSCSI command counts as lost (default ${DEFAULT-VALUE}).")
     int requestTimeoutSeconds;
 
     @Option(names = "--fencing-delay", defaultValue = "5",
             description = "Seconds a write waits after its path's connection was torn down before it is redriven (default ${DEFAULT-VALUE}).")
     int fencingSeconds;
 
-    @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export, or memory:SIZE for an in-memory disk")
+    @Option(names = "--chap-target-user", paramLabel = "NAME",
+            description = "Mutual CHAP: the name the iSCSI target must prove (its secret from --chap-target-secret-env).")
+    String chapTargetUser;
+
+    @Option(names = "--chap-target-secret-env", paramLabel = "VAR", defaultValue = "MPATH_CHAP_TARGET_SECRET",
+            description = "Environment variable holding the target's mutual CHAP secret (default ${DEFAULT-VALUE}).")
+    String chapTargetSecretEnv;
+
+    @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export,"
+            + " iscsi://[user[%%password]@]host[:port]/target-iqn/lun, or memory:SIZE for an in-memory disk")
     List<String> uris;
 
     private final PrintStream out = System.out;
@@ -93,17 +108,57 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Listen where = Listen.parse(listen, name);
         DEVICE_LOG.setLevel(java.util.logging.Level.WARNING);
-        if (wwid == null || wwid.isBlank()) {
-            throw new IllegalArgumentException("--wwid is required: NBD paths carry no unit identity, so say which unit they lead to");
-        }
         List<Path> paths = new ArrayList<>();
         List<NbdUri> nbd = new ArrayList<>();
+        List<String> memory = new ArrayList<>();
+        List<IscsiUri> iscsi = new ArrayList<>();
         for (String uri : uris) {
             if (uri.startsWith("memory:")) {
-                paths.add(memoryPath(uri, wwid));
+                memory.add(uri);
+            } else if (uri.regionMatches(true, 0, "iscsi://", 0, 8)) {
+                IscsiUri u = IscsiUri.parse(uri);
+                if (u.isDiscovery()) {
+                    throw new IllegalArgumentException("'" + u + "' names no target and LUN; see `mpath discover " + u + "`");
+                }
+                iscsi.add(u);
             } else {
                 nbd.add(parseUri(uri));
             }
+        }
+        if (!iscsi.isEmpty()) {
+            IscsiOptions io = IscsiOptions.defaults()
+                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10),
+                            Duration.ofSeconds(positive(requestTimeoutSeconds, "--request-timeout")));
+            if (chapTargetUser != null) {
+                String secret = System.getenv(chapTargetSecretEnv);
+                if (secret == null || secret.isEmpty()) {
+                    throw new IllegalArgumentException("--chap-target-user needs the target's secret in $" + chapTargetSecretEnv);
+                }
+                io = io.withTargetChap(new ChapCredentials(chapTargetUser, secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            IscsiPaths.Result opened = IscsiPaths.connect(iscsi, io);
+            opened.warnings().forEach(w -> out.println("warning: " + w));
+            if (opened.byWwid().size() > 1) {
+                opened.paths().forEach(Path::close);
+                throw new IllegalArgumentException(opened.byWwid().size() + " different units: " + opened.byWwid().entrySet().stream()
+                        .map(e -> e.getKey() + " via " + e.getValue().stream().map(p -> p.identity().name()).toList()).toList()
+                        + "; serve one unit at a time");
+            }
+            if (!opened.byWwid().isEmpty()) {
+                String reported = opened.byWwid().keySet().iterator().next();
+                if (wwid != null && !wwid.isBlank() && !wwid.equals(reported)) {
+                    opened.paths().forEach(Path::close);
+                    throw new IllegalArgumentException("--wwid " + wwid + " but the iSCSI unit reports " + reported + " (VPD 83h)");
+                }
+                wwid = reported;
+                paths.addAll(opened.paths());
+            }
+        }
+        if ((!nbd.isEmpty() || !memory.isEmpty()) && (wwid == null || wwid.isBlank())) {
+            throw new IllegalArgumentException("--wwid is required: NBD and memory paths carry no unit identity, so say which unit they lead to");
+        }
+        for (String m : memory) {
+            paths.add(memoryPath(m, wwid));
         }
         DeviceConfig config = DeviceConfig.defaults()
                 .withGrouping(GroupingPolicies.byKeyword(grouping))
@@ -193,7 +248,8 @@ final class ServeCommand implements Callable<Integer> {
 
     private static NbdUri parseUri(String uri) {
         if (!uri.startsWith("nbd://")) {
-            throw new IllegalArgumentException("unsupported path URI '" + uri + "': use nbd://host[:port]/export or memory:SIZE (iSCSI comes later)");
+            throw new IllegalArgumentException("unsupported path URI '" + uri + "': use nbd://host[:port]/export,"
+                    + " iscsi://host[:port]/target-iqn/lun or memory:SIZE");
         }
         return NbdUri.parse(uri);
     }

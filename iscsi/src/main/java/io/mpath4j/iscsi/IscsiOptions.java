@@ -1,0 +1,96 @@
+package io.mpath4j.iscsi;
+
+import io.mpath4j.iscsi.login.ChapCredentials;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the iSCSI initiator. Immutable; change with the {@code with…} methods.
+ *
+ * @param initiatorName our iSCSI name (InitiatorName, RFC 7143 §13.5)
+ * @param targetChap for mutual CHAP, the name and secret the target must prove; {@code null} for
+ *     one-way CHAP or none (the initiator's own CHAP name and secret come from the URI)
+ * @param connectTimeout TCP connect
+ * @param loginTimeout the whole login, from connect to the full feature phase
+ * @param commandTimeout a command without its final response this long after it was sent tears the
+ *     connection down (the task may still execute: ERL 0 has no other recovery)
+ * @param nopInterval a NOP-Out ping is sent when nothing was received for this long
+ * @param nopTimeout a ping without answer this long tears the connection down; silent loss is
+ *     thus found within {@code nopInterval + nopTimeout}
+ * @param maxInFlight commands registered and unanswered per session beyond which new ones wait in
+ *     the queue (the CmdSN window limits further)
+ * @param reconnectInitial first back-off of the background reconnect, doubled per failure
+ * @param reconnectMax largest back-off
+ * @param fenceTimeout how long {@code fence()} tries to reinstate the session before it fails
+ * @param fencingDelay after this long since the connection was torn down, {@code fence()} completes
+ *     even without a reinstatement: by then the target has dropped the old session and its tasks
+ *     (RFC 7143: at ErrorRecoveryLevel 0 a failed connection ends its tasks, and session state is
+ *     kept at most DefaultTime2Wait + DefaultTime2Retain, 2 + 20 s as we offer them). When it is
+ *     longer than {@code fenceTimeout} (the default) an unreachable target fails the fence
+ */
+public record IscsiOptions(String initiatorName, ChapCredentials targetChap, Duration connectTimeout,
+        Duration loginTimeout, Duration commandTimeout, Duration nopInterval, Duration nopTimeout, int maxInFlight,
+        Duration reconnectInitial, Duration reconnectMax, Duration fenceTimeout, Duration fencingDelay) {
+
+    public static final String DEFAULT_INITIATOR_NAME = "iqn.2026-11.io.mpath4j:initiator";
+
+    public IscsiOptions {
+        Objects.requireNonNull(initiatorName, "initiatorName");
+        for (Duration d : new Duration[] {connectTimeout, loginTimeout, commandTimeout, nopInterval, nopTimeout,
+                reconnectInitial, reconnectMax, fenceTimeout, fencingDelay}) {
+            Objects.requireNonNull(d, "duration");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("durations must be positive: " + d);
+            }
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be positive");
+        }
+    }
+
+    public static IscsiOptions defaults() {
+        return new IscsiOptions(DEFAULT_INITIATOR_NAME, null, Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 128, Duration.ofMillis(100),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(22));
+    }
+
+    public IscsiOptions withInitiatorName(String v) {
+        return new IscsiOptions(v, targetChap, connectTimeout, loginTimeout, commandTimeout, nopInterval, nopTimeout,
+                maxInFlight, reconnectInitial, reconnectMax, fenceTimeout, fencingDelay);
+    }
+
+    public IscsiOptions withTargetChap(ChapCredentials v) {
+        return new IscsiOptions(initiatorName, v, connectTimeout, loginTimeout, commandTimeout, nopInterval, nopTimeout,
+                maxInFlight, reconnectInitial, reconnectMax, fenceTimeout, fencingDelay);
+    }
+
+    public IscsiOptions withTimeouts(Duration connect, Duration login, Duration command) {
+        return new IscsiOptions(initiatorName, targetChap, connect, login, command, nopInterval, nopTimeout,
+                maxInFlight, reconnectInitial, reconnectMax, fenceTimeout, fencingDelay);
+    }
+
+    public IscsiOptions withNop(Duration interval, Duration timeout) {
+        return new IscsiOptions(initiatorName, targetChap, connectTimeout, loginTimeout, commandTimeout, interval,
+                timeout, maxInFlight, reconnectInitial, reconnectMax, fenceTimeout, fencingDelay);
+    }
+
+    public IscsiOptions withMaxInFlight(int v) {
+        return new IscsiOptions(initiatorName, targetChap, connectTimeout, loginTimeout, commandTimeout, nopInterval,
+                nopTimeout, v, reconnectInitial, reconnectMax, fenceTimeout, fencingDelay);
+    }
+
+    public IscsiOptions withReconnect(Duration initial, Duration max) {
+        return new IscsiOptions(initiatorName, targetChap, connectTimeout, loginTimeout, commandTimeout, nopInterval,
+                nopTimeout, maxInFlight, initial, max, fenceTimeout, fencingDelay);
+    }
+
+    public IscsiOptions withFencingDelay(Duration v) {
+        return new IscsiOptions(initiatorName, targetChap, connectTimeout, loginTimeout, commandTimeout, nopInterval,
+                nopTimeout, maxInFlight, reconnectInitial, reconnectMax, fenceTimeout, v);
+    }
+
+    public IscsiOptions withFenceTimeout(Duration v) {
+        return new IscsiOptions(initiatorName, targetChap, connectTimeout, loginTimeout, commandTimeout, nopInterval,
+                nopTimeout, maxInFlight, reconnectInitial, reconnectMax, v, fencingDelay);
+    }
+}

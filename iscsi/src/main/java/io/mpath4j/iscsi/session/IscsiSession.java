@@ -1,0 +1,971 @@
+package io.mpath4j.iscsi.session;
+
+import io.mpath4j.iscsi.IscsiOptions;
+import io.mpath4j.iscsi.IscsiUri;
+import io.mpath4j.iscsi.login.ChapCredentials;
+import io.mpath4j.iscsi.login.SessionParameters;
+import io.mpath4j.iscsi.login.TargetPortal;
+import io.mpath4j.iscsi.pdu.Bytes;
+import io.mpath4j.iscsi.pdu.Digests;
+import io.mpath4j.iscsi.pdu.IscsiDecoder;
+import io.mpath4j.iscsi.pdu.IscsiEncoder;
+import io.mpath4j.iscsi.pdu.IscsiProtocolException;
+import io.mpath4j.iscsi.pdu.Pdu;
+import io.mpath4j.iscsi.pdu.SerialNumber;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * One iSCSI session with one connection (MaxConnections=1, ErrorRecoveryLevel 0), from login to
+ * logout (RFC 7143).
+ *
+ * <p><b>Threads.</b> {@link #execute} never blocks: it registers the task under a fresh Initiator
+ * Task Tag and queues it. One writer virtual thread sends, in this order of preference: control
+ * PDUs (Data-Out answering an R2T, NOP-Out, Logout), then new commands, but a new command only
+ * while the CmdSN window is open ({@code CmdSN <= MaxCmdSN}, §4.2.2.1) and fewer than {@code
+ * maxInFlight} commands are outstanding; otherwise commands wait in FIFO order. Data-Out never
+ * waits for the window (it carries no CmdSN), so a closed window cannot block the R2Ts that would
+ * open it. One reader virtual thread decodes target PDUs, updates ExpCmdSN/MaxCmdSN from every
+ * one of them (only forwards, and not when MaxCmdSN &lt; ExpCmdSN - 1, §4.2.2.1), copies Data-In
+ * into the caller's buffer at the PDU's buffer offset, and completes tasks. A watchdog virtual
+ * thread checks command deadlines and keeps the NOP-Out ping going.
+ *
+ * <p><b>Writes.</b> With ImmediateData=Yes the SCSI Command carries up to min(FirstBurstLength,
+ * the target's MaxRecvDataSegmentLength) bytes; with InitialR2T=No the rest of the first burst
+ * follows at once as unsolicited Data-Out (TTT 0xffffffff); everything else is sent in answer to
+ * R2Ts, each burst split into Data-Out PDUs no larger than the target's MaxRecvDataSegmentLength,
+ * DataSN counting from 0 per sequence and F on its last PDU (§11.7). Data goes from the caller's
+ * buffer straight to the socket (a gathering write of header and slice; no copy) unless digests
+ * are in use.
+ *
+ * <p><b>Reads.</b> Data-In carries its buffer offset; the codec hands the data segment over as a
+ * copy ({@code Bytes}), which is then copied into the caller's buffer: one extra copy per read
+ * (acceptable for now; a decoder that reads Data-In payloads straight into the task's buffer would
+ * remove it). Status arrives in the last Data-In (S bit) or in a SCSI Response; residual
+ * underflow/overflow is reported in {@link ScsiResult.Completed}.
+ *
+ * <p><b>Keepalive.</b> When nothing was received for {@code nopInterval}, a NOP-Out ping (ITT
+ * valid, immediate) goes out; no answer within {@code nopTimeout} tears the connection down. A
+ * target's NOP-In with a valid TTT is answered with a NOP-Out echoing TTT and data (§11.18).
+ *
+ * <p><b>Failures.</b> A command without its final response {@code commandTimeout} after it was
+ * sent, a missing ping answer, EOF, a socket error, a protocol violation, a Reject, or an
+ * asynchronous "dropping the connection/session" tears the connection down: the socket is reset
+ * and closed, then every task completes with {@link ScsiResult.Failed} ({@code mayStillExecute}
+ * true once it was sent). Under ERL 0 nothing else recovers a task; the owner reconnects and, to
+ * make sure old tasks cannot still execute, reinstates the session (login with the same ISID and
+ * TSIH 0, §6.3.5).
+ */
+public final class IscsiSession {
+
+    private static final System.Logger LOG = System.getLogger(IscsiSession.class.getName());
+
+    /** Receives asynchronous messages other than connection/session drops (which tear down). */
+    public interface AsyncListener {
+        void onAsyncMessage(IscsiSession session, Pdu.AsyncMessage message);
+    }
+
+    private static final int MAX_REDIRECTS = 3;
+
+    private final IscsiUri uri;
+    private final IscsiOptions options;
+    private final SocketChannel channel;
+    private final SessionParameters params;
+    private final long isid;
+    private final int tsih;
+    private final Digests digests;
+    private final Consumer<IscsiSession> onTornDown;
+    private final AsyncListener asyncListener;
+    private final ByteBuffer leftover;
+    private final String peer;
+
+    // state shared by the writer, reader and submitters; guarded by lock
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Task> commandQueue = new ArrayDeque<>();
+    private final ArrayDeque<Control> controlQueue = new ArrayDeque<>();
+    private int cmdSN;
+    private int expCmdSN;
+    private int maxCmdSN;
+    private int active; // commands taken off the queue and not completed
+    private volatile int expStatSN;
+
+    private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
+    private final AtomicInteger nextItt = new AtomicInteger(1);
+    private final AtomicBoolean tearing = new AtomicBoolean();
+    private final CompletableFuture<Void> logoutAnswered = new CompletableFuture<>();
+    private final long commandTimeoutNanos;
+    private volatile boolean torn;
+    private volatile boolean draining;
+    private volatile String closeReason = "";
+    private volatile long closedAtNanos;
+    private volatile long lastReceiveNanos = System.nanoTime();
+    private volatile int pingItt = Pdu.RESERVED_TAG; // our outstanding NOP-Out ping
+    private volatile long pingSentNanos;
+    private volatile boolean gracefulClose;
+    private Thread reader;
+    private Thread writer;
+    private Thread watchdog;
+
+    private IscsiSession(IscsiUri uri, IscsiOptions options, SocketChannel channel, Login.Result login, long isid,
+            ByteBuffer leftover, Consumer<IscsiSession> onTornDown, AsyncListener asyncListener) {
+        this.uri = uri;
+        this.options = options;
+        this.channel = channel;
+        this.params = login.parameters();
+        this.isid = isid;
+        this.tsih = login.tsih();
+        this.digests = params.digests();
+        this.leftover = leftover;
+        this.onTornDown = onTornDown;
+        this.asyncListener = asyncListener;
+        this.cmdSN = login.cmdSN();
+        this.expCmdSN = login.expCmdSN();
+        this.maxCmdSN = login.maxCmdSN();
+        this.expStatSN = login.expStatSN();
+        this.commandTimeoutNanos = options.commandTimeout().toNanos();
+        this.peer = uri.authority();
+    }
+
+    /** A fresh ISID of type "random" (RFC 7143 §11.12.5: T=10b, 24 random bits, 16-bit qualifier). */
+    public static long randomIsid(RandomGenerator random) {
+        return 0x80L << 40 | (random.nextLong() & 0x3f_ffff_ffffL);
+    }
+
+    /**
+     * Connects to {@code uri}'s portal and logs in to its target (a normal session) within the
+     * connect and login timeouts, following up to 3 login redirections; then starts the full
+     * feature phase.
+     *
+     * @param isid the session's ISID; reusing the ISID of an existing session with TSIH 0 reinstates
+     *     that session: the target ends the old one and its tasks (§6.3.5)
+     * @param onTornDown called once when the connection is torn down, after the socket is closed and
+     *     before the outstanding tasks fail
+     * @throws LoginException the target refused the login (the message says why in words)
+     * @throws IOException the portal cannot be reached or broke the protocol
+     */
+    public static IscsiSession open(IscsiUri uri, IscsiOptions options, long isid,
+            Consumer<IscsiSession> onTornDown, AsyncListener asyncListener) throws IOException {
+        if (uri.isDiscovery()) {
+            throw new IllegalArgumentException(uri + " names no target");
+        }
+        IscsiUri at = uri;
+        for (int redirects = 0; ; redirects++) {
+            try {
+                return open0(at, options, isid, onTornDown, asyncListener);
+            } catch (Login.RedirectException e) {
+                if (redirects >= MAX_REDIRECTS) {
+                    throw new LoginException(e.getMessage() + " (more than " + MAX_REDIRECTS + " redirections)",
+                            e.statusClass(), e.statusDetail());
+                }
+                TargetPortal p = e.portal();
+                LOG.log(System.Logger.Level.INFO, "{0}", e.getMessage());
+                at = at.withPortal(p.host(), p.port());
+            }
+        }
+    }
+
+    private static IscsiSession open0(IscsiUri uri, IscsiOptions options, long isid,
+            Consumer<IscsiSession> onTornDown, AsyncListener asyncListener) throws IOException {
+        long deadline = System.nanoTime() + options.loginTimeout().toNanos();
+        SocketChannel ch = connect(uri, options);
+        try {
+            PduStream stream = new PduStream(ch, uri.authority());
+            Login.Result r = login(stream, uri, options, uri.target(), isid, deadline);
+            IscsiSession s = new IscsiSession(uri, options, ch, r, isid, stream.takeLeftover(), onTornDown,
+                    asyncListener);
+            s.start();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    static SocketChannel connect(IscsiUri uri, IscsiOptions options) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            InetSocketAddress address = new InetSocketAddress(uri.host(), uri.port());
+            if (address.isUnresolved()) {
+                throw new IOException("cannot resolve " + uri.host() + " (" + uri + ")");
+            }
+            try {
+                ch.socket().connect(address, (int) Math.max(1, options.connectTimeout().toMillis()));
+            } catch (SocketTimeoutException e) {
+                throw new IOException("connect to " + uri.authority() + " timed out after "
+                        + options.connectTimeout().toMillis() + " ms", e);
+            } catch (IOException e) {
+                throw new IOException("cannot connect to " + uri.authority() + ": " + e.getMessage(), e);
+            }
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    static Login.Result login(PduStream stream, IscsiUri uri, IscsiOptions options, String targetName, long isid,
+            long deadline) throws IOException {
+        ChapCredentials chap = uri.hasCredentials()
+                ? new ChapCredentials(uri.user(), uri.password().getBytes(StandardCharsets.UTF_8)) : null;
+        ChapCredentials targetChap = chap == null ? null : options.targetChap();
+        RandomGenerator random = new SecureRandom();
+        Login.Request req = new Login.Request(options.initiatorName(), targetName, isid, 0, random.nextInt(),
+                chap, targetChap, random);
+        try {
+            return new Login(stream, req, deadline, uri.authority()).run();
+        } catch (SocketTimeoutException e) {
+            throw new LoginException("login to " + uri.name() + " timed out after "
+                    + options.loginTimeout().toMillis() + " ms (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new LoginException("login to " + uri.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    private void start() {
+        String name = uri.name();
+        reader = Thread.ofVirtual().name("iscsi-reader " + name).start(this::readLoop);
+        writer = Thread.ofVirtual().name("iscsi-writer " + name).start(this::writeLoop);
+        watchdog = Thread.ofVirtual().name("iscsi-watchdog " + name).start(this::watchLoop);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public IscsiUri uri() {
+        return uri;
+    }
+
+    public SessionParameters parameters() {
+        return params;
+    }
+
+    public long isid() {
+        return isid;
+    }
+
+    public int tsih() {
+        return tsih;
+    }
+
+    public boolean isUsable() {
+        return !torn && !draining;
+    }
+
+    public boolean isTornDown() {
+        return torn;
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    public long closedAtNanos() {
+        return closedAtNanos;
+    }
+
+    public int outstanding() {
+        return tasks.size();
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /** One command in flight. Fields below {@code lock} are guarded by the task's monitor. */
+    private static final class Task {
+        final int itt;
+        final ScsiCommand cmd;
+        final Consumer<ScsiResult> completion;
+        final int length;
+        volatile boolean sent;
+        volatile long sentNanos;
+        boolean taken; // off the command queue (counted in active); guarded by the session lock
+        // guarded by this:
+        boolean done;
+        int writing;
+        ScsiResult pending;
+        int received;
+
+        Task(int itt, ScsiCommand cmd, Consumer<ScsiResult> completion) {
+            this.itt = itt;
+            this.cmd = cmd;
+            this.completion = completion;
+            this.length = cmd.expectedLength();
+        }
+
+        boolean isWrite() {
+            return cmd.dataOut() != null;
+        }
+
+        String describe() {
+            return String.format("command %02Xh (ITT %08x)", cmd.cdb()[0] & 0xff, itt);
+        }
+    }
+
+    /** A unit of work for the writer that is not a new command. */
+    private sealed interface Control {
+        record DataOut(Task task, int ttt, int offset, int length) implements Control {}
+
+        record Ping(int itt) implements Control {}
+
+        record PingAnswer(int ttt, long lun, Bytes data) implements Control {}
+
+        record Logout(int itt) implements Control {}
+    }
+
+    /**
+     * Sends {@code cmd}; never blocks; {@code completion} runs exactly once, on any thread, and only
+     * once the session no longer touches the command's buffers.
+     */
+    public void execute(ScsiCommand cmd, Consumer<ScsiResult> completion) {
+        if (!isUsable()) {
+            completion.accept(new ScsiResult.Failed(notUsable(), false));
+            return;
+        }
+        int itt;
+        do {
+            itt = nextItt.getAndIncrement();
+        } while (itt == Pdu.RESERVED_TAG || tasks.containsKey(itt));
+        Task t = new Task(itt, cmd, completion);
+        tasks.put(itt, t);
+        lock.lock();
+        try {
+            if (torn) {
+                tasks.remove(itt);
+            } else {
+                commandQueue.add(t);
+                work.signal();
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        completion.accept(new ScsiResult.Failed(notUsable(), false));
+    }
+
+    /** {@link #execute} as a future. */
+    public CompletableFuture<ScsiResult> execute(ScsiCommand cmd) {
+        CompletableFuture<ScsiResult> f = new CompletableFuture<>();
+        execute(cmd, f::complete);
+        return f;
+    }
+
+    private String notUsable() {
+        return "session to " + uri.name() + " is " + (torn ? "closed: " + closeReason : "closing");
+    }
+
+    /** Completes the task once; if the writer is still sending its data, the writer completes it after. */
+    private void finish(Task t, ScsiResult r) {
+        synchronized (t) {
+            if (t.done) {
+                return;
+            }
+            if (t.writing > 0) {
+                if (t.pending == null) {
+                    t.pending = r;
+                }
+                return;
+            }
+            t.done = true;
+        }
+        deliver(t, r);
+    }
+
+    private void deliver(Task t, ScsiResult r) {
+        tasks.remove(t.itt, t);
+        lock.lock();
+        try {
+            if (t.taken) {
+                active--;
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            t.completion.accept(r);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "completion of " + t.describe() + " failed", e);
+        }
+    }
+
+    /** Marks the writer busy with the task's buffer; false if it is already done. */
+    private boolean beginWrite(Task t) {
+        synchronized (t) {
+            if (t.done || t.pending != null) {
+                return false;
+            }
+            t.writing++;
+            return true;
+        }
+    }
+
+    private void endWrite(Task t) {
+        ScsiResult r;
+        synchronized (t) {
+            t.writing--;
+            if (t.writing > 0 || t.pending == null || t.done) {
+                return;
+            }
+            t.done = true;
+            r = t.pending;
+        }
+        deliver(t, r);
+    }
+
+    // ------------------------------------------------------------------ writer
+
+    private void writeLoop() {
+        try {
+            while (!torn) {
+                Control control = null;
+                Task command = null;
+                int sn = 0;
+                lock.lock();
+                try {
+                    while (true) {
+                        if (torn) {
+                            return;
+                        }
+                        control = controlQueue.poll();
+                        if (control != null) {
+                            break;
+                        }
+                        if (!commandQueue.isEmpty() && active < options.maxInFlight()
+                                && SerialNumber.lessOrEqual(cmdSN, maxCmdSN)) {
+                            command = commandQueue.poll();
+                            command.taken = true;
+                            active++;
+                            sn = cmdSN;
+                            cmdSN = SerialNumber.add(cmdSN, 1);
+                            break;
+                        }
+                        work.await();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (control != null) {
+                    sendControl(control);
+                } else {
+                    sendCommand(command, sn);
+                }
+            }
+        } catch (InterruptedException e) {
+            // torn down
+        } catch (IOException e) {
+            teardown("send to " + peer + " failed: " + e, true);
+        } catch (RuntimeException e) {
+            teardown("writer failed: " + e, true);
+            throw e;
+        }
+    }
+
+    private void sendCommand(Task t, int sn) throws IOException {
+        ScsiCommand c = t.cmd;
+        int length = t.length;
+        boolean write = t.isWrite();
+        int immediate = 0;
+        int unsolicited = 0;
+        if (write && length > 0) {
+            int firstBurst = Math.min(params.firstBurstLength(), length);
+            if (params.immediateData()) {
+                immediate = Math.min(firstBurst, params.targetMaxRecvDataSegmentLength());
+            }
+            unsolicited = params.initialR2T() ? immediate : firstBurst;
+        }
+        boolean finalPdu = unsolicited == immediate;
+        Pdu.ScsiCommand pdu = new Pdu.ScsiCommand(false, finalPdu, c.dataIn() != null && length > 0,
+                write && length > 0, Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN,
+                Bytes.of(c.cdb()), OptionalInt.empty(), Bytes.EMPTY);
+        if (!beginWrite(t)) {
+            return; // failed meanwhile (teardown): nothing to send
+        }
+        try {
+            t.sentNanos = System.nanoTime();
+            t.sent = true;
+            if (immediate > 0) {
+                writeWithData(pdu, c.dataOut(), 0, immediate);
+            } else {
+                writeAll(ByteBuffer.wrap(IscsiEncoder.encode(pdu, digests)));
+            }
+            if (unsolicited > immediate) {
+                sendDataOut(t, Pdu.RESERVED_TAG, immediate, unsolicited - immediate);
+            }
+        } finally {
+            endWrite(t);
+        }
+    }
+
+    /** One sequence of Data-Out PDUs for [offset, offset + length) of the task's data. */
+    private void sendDataOut(Task t, int ttt, int offset, int length) throws IOException {
+        int max = params.targetMaxRecvDataSegmentLength();
+        int dataSN = 0;
+        for (int done = 0; done < length; ) {
+            int n = Math.min(max, length - done);
+            boolean last = done + n == length;
+            Pdu.DataOut pdu = new Pdu.DataOut(last, t.cmd.lun(), t.itt, ttt, expStatSN, dataSN++, offset + done,
+                    Bytes.EMPTY);
+            writeWithData(pdu, t.cmd.dataOut(), offset + done, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Writes {@code header} (encoded with an empty data segment) followed by {@code length} bytes of
+     * {@code data} from its position plus {@code offset}, patching DataSegmentLength: one gathering
+     * write, no copy of the caller's data. With digests the data goes through the encoder instead.
+     */
+    private void writeWithData(Pdu header, ByteBuffer data, int offset, int length) throws IOException {
+        ByteBuffer slice = data.slice(data.position() + offset, length);
+        if (digests.header() || digests.data()) {
+            Pdu withData = switch (header) {
+                case Pdu.DataOut d -> new Pdu.DataOut(d.finalPdu(), d.lun(), d.initiatorTaskTag(),
+                        d.targetTransferTag(), d.expStatSN(), d.dataSN(), d.bufferOffset(), Bytes.of(slice));
+                case Pdu.ScsiCommand s -> new Pdu.ScsiCommand(s.immediate(), s.finalPdu(), s.read(), s.write(),
+                        s.taskAttribute(), s.lun(), s.initiatorTaskTag(), s.expectedDataTransferLength(), s.cmdSN(),
+                        s.expStatSN(), s.cdb(), s.bidirectionalReadLength(), Bytes.of(slice));
+                default -> throw new IllegalArgumentException(header.opcode().toString());
+            };
+            writeAll(ByteBuffer.wrap(IscsiEncoder.encode(withData, digests)));
+            return;
+        }
+        byte[] h = IscsiEncoder.encode(header, Digests.NONE);
+        h[5] = (byte) (length >>> 16);
+        h[6] = (byte) (length >>> 8);
+        h[7] = (byte) length;
+        int pad = (4 - (length & 3)) & 3;
+        ByteBuffer[] parts = pad == 0
+                ? new ByteBuffer[] {ByteBuffer.wrap(h), slice}
+                : new ByteBuffer[] {ByteBuffer.wrap(h), slice, ByteBuffer.allocate(pad)};
+        long total = h.length + (long) length + pad;
+        long written = 0;
+        while (written < total) {
+            written += channel.write(parts);
+        }
+    }
+
+    private void writeAll(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+    }
+
+    private void sendControl(Control control) throws IOException {
+        int sn;
+        lock.lock();
+        try {
+            sn = cmdSN; // immediate PDUs carry the current CmdSN and do not advance it (§3.2.2.1)
+        } finally {
+            lock.unlock();
+        }
+        switch (control) {
+            case Control.DataOut d -> {
+                if (beginWrite(d.task())) {
+                    try {
+                        sendDataOut(d.task(), d.ttt(), d.offset(), d.length());
+                    } finally {
+                        endWrite(d.task());
+                    }
+                }
+            }
+            case Control.Ping p -> {
+                writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.NopOut(true, 0, p.itt(), Pdu.RESERVED_TAG, sn,
+                        expStatSN, Bytes.EMPTY), digests)));
+            }
+            case Control.PingAnswer a -> writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.NopOut(true, a.lun(),
+                    Pdu.RESERVED_TAG, a.ttt(), sn, expStatSN, a.data()), digests)));
+            case Control.Logout l -> writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.LogoutRequest(true,
+                    Pdu.LogoutReason.CLOSE_SESSION, l.itt(), 0, sn, expStatSN), digests)));
+        }
+    }
+
+    private void enqueueControl(Control c) {
+        lock.lock();
+        try {
+            controlQueue.add(c);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ reader
+
+    private void readLoop() {
+        IscsiDecoder decoder = new IscsiDecoder(IscsiDecoder.Receiver.INITIATOR, digests,
+                params.initiatorMaxRecvDataSegmentLength());
+        ByteBuffer buf = ByteBuffer.allocate(48 + 1020 + 8 + params.initiatorMaxRecvDataSegmentLength() + 4
+                + Math.max(0, leftover.remaining()));
+        buf.put(leftover).flip();
+        try {
+            while (!torn) {
+                Pdu p = decoder.decode(buf);
+                if (p == null) {
+                    buf.compact();
+                    int n = channel.read(buf);
+                    buf.flip();
+                    if (n < 0) {
+                        throw new EOFException();
+                    }
+                    continue;
+                }
+                lastReceiveNanos = System.nanoTime();
+                if (!(p instanceof Pdu.TargetPdu tp)) {
+                    throw new IscsiProtocolException("initiator PDU " + p.opcode() + " from the target");
+                }
+                dispatch(tp);
+            }
+        } catch (EOFException e) {
+            teardown(gracefulClose ? closeReason : "target " + peer + " closed the connection", !gracefulClose);
+        } catch (IscsiProtocolException e) {
+            teardown("protocol error from " + peer + ": " + e.getMessage(), true);
+        } catch (IOException e) {
+            teardown("receive from " + peer + " failed: " + e, true);
+        } catch (RuntimeException e) {
+            teardown("reader failed: " + e, true);
+            throw e;
+        }
+    }
+
+    private void dispatch(Pdu.TargetPdu p) throws IscsiProtocolException {
+        switch (p) {
+            case Pdu.DataIn d -> {
+                window(d.expCmdSN(), d.maxCmdSN());
+                Task t = task(d.initiatorTaskTag(), "Data-In");
+                if (t.cmd.dataIn() == null) {
+                    throw new IscsiProtocolException("Data-In for " + t.describe() + ", which reads nothing");
+                }
+                int off = d.bufferOffset();
+                int n = d.data().length();
+                if (off < 0 || n > t.length - off) {
+                    throw new IscsiProtocolException("Data-In for " + t.describe() + " at offset "
+                            + Integer.toUnsignedString(off) + " with " + n + " bytes beyond the expected "
+                            + t.length);
+                }
+                synchronized (t) {
+                    if (!t.done) {
+                        ByteBuffer into = t.cmd.dataIn();
+                        into.put(into.position() + off, d.data().asReadOnlyBuffer(), 0, n);
+                        t.received += n;
+                    }
+                }
+                if (d.statusPresent()) {
+                    statSN(d.statSN());
+                    finish(t, new ScsiResult.Completed(d.status(), new byte[0], d.residualUnderflow(),
+                            d.residualOverflow(), d.residualCount(), t.received));
+                }
+            }
+            case Pdu.ScsiResponse r -> {
+                window(r.expCmdSN(), r.maxCmdSN());
+                statSN(r.statSN());
+                Task t = task(r.initiatorTaskTag(), "SCSI Response");
+                if (r.response() != Pdu.ScsiResponse.COMMAND_COMPLETED) {
+                    finish(t, new ScsiResult.Failed("target failure (iSCSI response " + r.response() + ") for "
+                            + t.describe() + " on " + uri.name(), true));
+                } else {
+                    int transferred;
+                    synchronized (t) {
+                        transferred = t.isWrite() ? t.length : t.received;
+                    }
+                    finish(t, new ScsiResult.Completed(r.status(), r.senseData().toByteArray(),
+                            r.residualUnderflow(), r.residualOverflow(), r.residualCount(), transferred));
+                }
+            }
+            case Pdu.R2T r -> {
+                window(r.expCmdSN(), r.maxCmdSN());
+                Task t = task(r.initiatorTaskTag(), "R2T");
+                long end = Integer.toUnsignedLong(r.bufferOffset()) + Integer.toUnsignedLong(r.desiredDataTransferLength());
+                if (!t.isWrite() || r.desiredDataTransferLength() == 0 || end > t.length) {
+                    throw new IscsiProtocolException("R2T for " + t.describe() + " asks for "
+                            + Integer.toUnsignedString(r.desiredDataTransferLength()) + " bytes at "
+                            + Integer.toUnsignedString(r.bufferOffset()) + " of " + t.length);
+                }
+                if (Integer.toUnsignedLong(r.desiredDataTransferLength()) > params.maxBurstLength()) {
+                    throw new IscsiProtocolException("R2T asks for more than MaxBurstLength " + params.maxBurstLength());
+                }
+                enqueueControl(new Control.DataOut(t, r.targetTransferTag(), r.bufferOffset(),
+                        r.desiredDataTransferLength()));
+            }
+            case Pdu.NopIn n -> {
+                window(n.expCmdSN(), n.maxCmdSN());
+                if (n.initiatorTaskTag() != Pdu.RESERVED_TAG) {
+                    statSN(n.statSN());
+                    if (n.initiatorTaskTag() == pingItt) {
+                        pingItt = Pdu.RESERVED_TAG;
+                    }
+                }
+                if (n.targetTransferTag() != Pdu.RESERVED_TAG) {
+                    enqueueControl(new Control.PingAnswer(n.targetTransferTag(), n.lun(), n.pingData()));
+                }
+            }
+            case Pdu.AsyncMessage a -> {
+                window(a.expCmdSN(), a.maxCmdSN());
+                statSN(a.statSN());
+                onAsync(a);
+            }
+            case Pdu.LogoutResponse l -> {
+                window(l.expCmdSN(), l.maxCmdSN());
+                statSN(l.statSN());
+                logoutAnswered.complete(null);
+            }
+            case Pdu.Reject r -> {
+                window(r.expCmdSN(), r.maxCmdSN());
+                statSN(r.statSN());
+                throw new IscsiProtocolException(String.format("the target rejected a PDU (reason %02Xh, header %s)",
+                        r.reason(), r.rejectedHeader().toHex()));
+            }
+            case Pdu.TaskManagementResponse m -> {
+                window(m.expCmdSN(), m.maxCmdSN());
+                statSN(m.statSN());
+            }
+            case Pdu.TextResponse tr -> {
+                window(tr.expCmdSN(), tr.maxCmdSN());
+                statSN(tr.statSN());
+            }
+            case Pdu.LoginResponse lr -> throw new IscsiProtocolException("Login Response in the full feature phase");
+        }
+    }
+
+    private Task task(int itt, String what) throws IscsiProtocolException {
+        Task t = tasks.get(itt);
+        if (t == null) {
+            throw new IscsiProtocolException(what + " for unknown ITT " + Integer.toHexString(itt));
+        }
+        return t;
+    }
+
+    private void statSN(int statSN) {
+        int next = SerialNumber.add(statSN, 1);
+        if (SerialNumber.greaterThan(next, expStatSN)) {
+            expStatSN = next;
+        }
+    }
+
+    /** §4.2.2.1: take ExpCmdSN and MaxCmdSN forward only, and ignore both if MaxCmdSN < ExpCmdSN - 1. */
+    private void window(int exp, int max) {
+        if (SerialNumber.lessThan(max, exp - 1)) { // int arithmetic wraps like serial numbers
+            return;
+        }
+        lock.lock();
+        try {
+            if (SerialNumber.greaterThan(exp, expCmdSN)) {
+                expCmdSN = exp;
+            }
+            if (SerialNumber.greaterThan(max, maxCmdSN)) {
+                maxCmdSN = max;
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onAsync(Pdu.AsyncMessage a) {
+        switch (a.asyncEvent()) {
+            case Pdu.AsyncEvent.CONNECTION_DROP, Pdu.AsyncEvent.SESSION_DROP -> {
+                LOG.log(System.Logger.Level.WARNING, "{0}: the target drops the {1} (Time2Wait {2} s)", uri.name(),
+                        a.asyncEvent() == Pdu.AsyncEvent.SESSION_DROP ? "session" : "connection", a.parameter2());
+                Thread.ofVirtual().start(() -> teardown("the target dropped the "
+                        + (a.asyncEvent() == Pdu.AsyncEvent.SESSION_DROP ? "session" : "connection")
+                        + " (asynchronous message)", true));
+            }
+            case Pdu.AsyncEvent.LOGOUT_REQUESTED -> {
+                LOG.log(System.Logger.Level.WARNING, "{0}: the target requests a logout within {1} s", uri.name(),
+                        a.parameter3());
+                Thread.ofVirtual().start(() -> logout("the target requested a logout (asynchronous message)"));
+            }
+            default -> LOG.log(System.Logger.Level.INFO, "{0}: asynchronous message, event {1}", uri.name(),
+                    a.asyncEvent());
+        }
+        if (asyncListener != null) {
+            try {
+                asyncListener.onAsyncMessage(this, a);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "async listener failed", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ watchdog
+
+    private void watchLoop() {
+        long nopInterval = options.nopInterval().toNanos();
+        long nopTimeout = options.nopTimeout().toNanos();
+        long tick = Math.clamp(Math.min(commandTimeoutNanos, Math.min(nopInterval, nopTimeout)) / 40,
+                TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(25));
+        try {
+            while (!torn) {
+                TimeUnit.NANOSECONDS.sleep(tick);
+                long now = System.nanoTime();
+                for (Task t : tasks.values()) {
+                    if (t.sent && now - t.sentNanos > commandTimeoutNanos) {
+                        teardown(t.describe() + " timed out after " + options.commandTimeout().toMillis() + " ms on "
+                                + uri.name(), true);
+                        return;
+                    }
+                }
+                if (draining) {
+                    continue;
+                }
+                if (pingItt != Pdu.RESERVED_TAG) {
+                    // counted from the last PDU received, so silence is found within interval + timeout
+                    if (now - pingSentNanos > nopTimeout || now - lastReceiveNanos > nopInterval + nopTimeout) {
+                        teardown("no answer to NOP-Out from " + peer + " within " + options.nopTimeout().toMillis()
+                                + " ms", true);
+                        return;
+                    }
+                } else if (now - lastReceiveNanos > nopInterval) {
+                    int itt;
+                    do {
+                        itt = nextItt.getAndIncrement();
+                    } while (itt == Pdu.RESERVED_TAG || tasks.containsKey(itt));
+                    pingSentNanos = now; // counted from now, so a writer stuck on a full socket counts too
+                    pingItt = itt;
+                    enqueueControl(new Control.Ping(itt));
+                }
+            }
+        } catch (InterruptedException e) {
+            // torn down
+        }
+    }
+
+    // ------------------------------------------------------------------ teardown and logout
+
+    /** Closes the socket, then fails every outstanding task. Idempotent. */
+    private void teardown(String reason, boolean abortive) {
+        if (!tearing.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = reason;
+        lock.lock();
+        try {
+            torn = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (abortive) {
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | RuntimeException ignored) {
+                // the socket may be gone already
+            }
+        }
+        closeQuietly(channel); // returns once no read or write of ours is in progress on the socket
+        closedAtNanos = System.nanoTime();
+        LOG.log(abortive ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                "{0}: session torn down: {1} ({2} outstanding)", uri.name(), reason, tasks.size());
+        Thread self = Thread.currentThread();
+        for (Thread t : new Thread[] {writer, watchdog}) {
+            if (t != null && t != self) {
+                t.interrupt();
+            }
+        }
+        try {
+            onTornDown.accept(this);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "onTornDown failed", e);
+        } finally {
+            failAll();
+        }
+    }
+
+    private void failAll() {
+        String reason = "session to " + uri.name() + " lost: " + closeReason;
+        List<Task> queued = new ArrayList<>();
+        lock.lock();
+        try {
+            queued.addAll(commandQueue);
+            commandQueue.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Task t : queued) {
+            finish(t, new ScsiResult.Failed(reason, false));
+        }
+        for (Task t : tasks.values()) {
+            finish(t, new ScsiResult.Failed(reason, t.sent));
+        }
+    }
+
+    /** Waits (bounded) for outstanding tasks, sends a Logout Request and closes. */
+    private void logout(String reason) {
+        draining = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (!torn && !tasks.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (torn) {
+            return;
+        }
+        if (!tasks.isEmpty()) {
+            teardown(reason + " with " + tasks.size() + " commands outstanding", true);
+            return;
+        }
+        int itt = nextItt.getAndIncrement();
+        closeReason = reason;
+        gracefulClose = true;
+        enqueueControl(new Control.Logout(itt));
+        try {
+            logoutAnswered.get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: no Logout Response within 1 s", uri.name());
+        }
+        teardown(reason, false);
+    }
+
+    /**
+     * Logs out: no new commands, up to one second for the outstanding ones, then a Logout Request
+     * (close the session) answered within one second, then close. Whatever is still outstanding
+     * completes with a failure.
+     */
+    public void close() {
+        logout("closed by the initiator");
+    }
+
+    /** Tears the connection down as a failure would (tests, administrative reset). */
+    public void abort(String reason) {
+        teardown(reason, true);
+    }
+
+    @Override
+    public String toString() {
+        return "IscsiSession[" + uri.name() + ", isid=" + Long.toHexString(isid) + ", tsih=" + tsih
+                + (torn ? ", closed: " + closeReason : draining ? ", closing" : ", up") + "]";
+    }
+}
