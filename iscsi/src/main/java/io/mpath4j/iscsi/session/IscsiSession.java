@@ -23,9 +23,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +80,16 @@ import java.util.random.RandomGenerator;
  * true once it was sent). Under ERL 0 nothing else recovers a task; the owner reconnects and, to
  * make sure old tasks cannot still execute, reinstates the session (login with the same ISID and
  * TSIH 0, §6.3.5).
+ *
+ * <p><b>Task management</b> (§11.5). {@link #abortTask} sends ABORT TASK (Referenced Task Tag and
+ * RefCmdSN of the task) and {@link #logicalUnitReset} LOGICAL UNIT RESET, both as immediate control
+ * PDUs (they never wait for the CmdSN window), and complete with the target's {@link TmfResponse}.
+ * The affected commands stay outstanding until that response arrives (R2Ts received meanwhile are
+ * still answered); once it says the task is gone ("function complete", or "task does not exist"
+ * for ABORT TASK) they complete with {@link ScsiResult.Failed} and {@code mayStillExecute} false:
+ * after that response the target sends nothing more for them and they have no further effect
+ * (§4.2.3.3, §11.6). PDUs that still arrive for such a task are ignored. A TMF without an answer
+ * within {@code commandTimeout} tears the connection down.
  */
 public final class IscsiSession {
 
@@ -112,6 +126,15 @@ public final class IscsiSession {
     private volatile int expStatSN;
 
     private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
+    private final Map<Integer, PendingTmf> tmfs = new ConcurrentHashMap<>();
+    /** ITTs of tasks a TMF ended; late PDUs for them are ignored rather than taken as protocol errors. */
+    private final Set<Integer> gone = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+                    return size() > 1024;
+                }
+            }));
     private final AtomicInteger nextItt = new AtomicInteger(1);
     private final AtomicBoolean tearing = new AtomicBoolean();
     private final CompletableFuture<Void> logoutAnswered = new CompletableFuture<>();
@@ -309,6 +332,7 @@ public final class IscsiSession {
         volatile boolean sent;
         volatile long sentNanos;
         boolean taken; // off the command queue (counted in active); guarded by the session lock
+        int cmdSN; // set when taken; guarded by the session lock
         // guarded by this:
         boolean done;
         int writing;
@@ -340,21 +364,47 @@ public final class IscsiSession {
         record PingAnswer(int ttt, long lun, Bytes data) implements Control {}
 
         record Logout(int itt) implements Control {}
+
+        record Tmf(PendingTmf tmf) implements Control {}
+    }
+
+    /** A task management request waiting for its response. */
+    private static final class PendingTmf {
+        final int itt;
+        final int function;
+        final long lun;
+        final Task referenced; // ABORT TASK only
+        final CompletableFuture<TmfResponse> result = new CompletableFuture<>();
+        volatile long sentNanos;
+        volatile boolean sent;
+        volatile List<Task> affected = List.of(); // set by the writer when it sends the request
+
+        PendingTmf(int itt, int function, long lun, Task referenced) {
+            this.itt = itt;
+            this.function = function;
+            this.lun = lun;
+            this.referenced = referenced;
+        }
+
+        String describe() {
+            return function == Pdu.TaskFunction.ABORT_TASK ? "ABORT TASK for " + referenced.describe()
+                    : String.format("LOGICAL UNIT RESET of LUN %016x", lun);
+        }
     }
 
     /**
      * Sends {@code cmd}; never blocks; {@code completion} runs exactly once, on any thread, and only
      * once the session no longer touches the command's buffers.
+     *
+     * @return the command's Initiator Task Tag (for {@link #abortTask}), or {@link Pdu#RESERVED_TAG}
+     *     when the session is not usable (the command has then failed already)
      */
-    public void execute(ScsiCommand cmd, Consumer<ScsiResult> completion) {
+    public int execute(ScsiCommand cmd, Consumer<ScsiResult> completion) {
         if (!isUsable()) {
             completion.accept(new ScsiResult.Failed(notUsable(), false));
-            return;
+            return Pdu.RESERVED_TAG;
         }
-        int itt;
-        do {
-            itt = nextItt.getAndIncrement();
-        } while (itt == Pdu.RESERVED_TAG || tasks.containsKey(itt));
+        int itt = freshItt();
         Task t = new Task(itt, cmd, completion);
         tasks.put(itt, t);
         lock.lock();
@@ -364,12 +414,109 @@ public final class IscsiSession {
             } else {
                 commandQueue.add(t);
                 work.signal();
-                return;
+                return itt;
             }
         } finally {
             lock.unlock();
         }
         completion.accept(new ScsiResult.Failed(notUsable(), false));
+        return Pdu.RESERVED_TAG;
+    }
+
+    private int freshItt() {
+        int itt;
+        do {
+            itt = nextItt.getAndIncrement();
+        } while (itt == Pdu.RESERVED_TAG || tasks.containsKey(itt) || tmfs.containsKey(itt) || itt == pingItt);
+        return itt;
+    }
+
+    /**
+     * ABORT TASK for the command with Initiator Task Tag {@code itt} (§11.5.1). A command still
+     * waiting in our queue is taken out and fails at once ({@code mayStillExecute} false; answered
+     * "function complete" without asking the target); an ITT that names no outstanding command is
+     * answered "task does not exist" without asking. Otherwise the request goes out at once (immediate,
+     * RefCmdSN = the command's CmdSN) and the stage completes with the target's answer; on
+     * "function complete" or "task does not exist" the command has completed before, with {@link
+     * ScsiResult.Failed} and {@code mayStillExecute} false (unless its own response came first). The
+     * stage fails with an {@link IOException} if the connection is torn down first.
+     */
+    public CompletionStage<TmfResponse> abortTask(int itt) {
+        Task t = tasks.get(itt);
+        if (t == null) {
+            return CompletableFuture.completedFuture(TmfResponse.TASK_DOES_NOT_EXIST);
+        }
+        boolean unsent = false;
+        PendingTmf tmf = null;
+        lock.lock();
+        try {
+            if (torn) {
+                return CompletableFuture.failedFuture(new IOException(notUsable()));
+            }
+            if (!t.taken) {
+                unsent = commandQueue.remove(t);
+            } else {
+                tmf = new PendingTmf(freshItt(), Pdu.TaskFunction.ABORT_TASK, t.cmd.lun(), t);
+                tmfs.put(tmf.itt, tmf);
+                controlQueue.add(new Control.Tmf(tmf));
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (tmf != null) {
+            return tmf.result;
+        }
+        if (unsent) {
+            finish(t, new ScsiResult.Failed(t.describe() + " aborted before it was sent on " + uri.name(), false));
+            return CompletableFuture.completedFuture(TmfResponse.FUNCTION_COMPLETE);
+        }
+        return CompletableFuture.completedFuture(TmfResponse.TASK_DOES_NOT_EXIST); // completed meanwhile
+    }
+
+    /**
+     * LOGICAL UNIT RESET of {@code lun} (the 8-byte SAM LUN field as in {@link ScsiCommand#lun}),
+     * immediate. On "function complete" every command for that LUN sent before the request has
+     * completed with {@link ScsiResult.Failed} and {@code mayStillExecute} false; commands still in
+     * our queue are sent afterwards as usual. The stage fails with an {@link IOException} if the
+     * connection is torn down first.
+     */
+    public CompletionStage<TmfResponse> logicalUnitReset(long lun) {
+        lock.lock();
+        try {
+            if (torn) {
+                return CompletableFuture.failedFuture(new IOException(notUsable()));
+            }
+            PendingTmf tmf = new PendingTmf(freshItt(), Pdu.TaskFunction.LOGICAL_UNIT_RESET, lun, null);
+            tmfs.put(tmf.itt, tmf);
+            controlQueue.add(new Control.Tmf(tmf));
+            work.signal();
+            return tmf.result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onTmfResponse(Pdu.TaskManagementResponse m) {
+        PendingTmf tmf = tmfs.remove(m.initiatorTaskTag());
+        if (tmf == null) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: Task Management Function Response for unknown ITT {1}",
+                    uri.name(), Integer.toHexString(m.initiatorTaskTag()));
+            return;
+        }
+        TmfResponse r = TmfResponse.of(m.response());
+        boolean taskGone = r == TmfResponse.FUNCTION_COMPLETE
+                || (r == TmfResponse.TASK_DOES_NOT_EXIST && tmf.function == Pdu.TaskFunction.ABORT_TASK);
+        LOG.log(taskGone ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "{0}: {1}: {2}", uri.name(),
+                tmf.describe(), r.description());
+        if (taskGone) {
+            for (Task t : tmf.affected) {
+                gone.add(t.itt);
+                finish(t, new ScsiResult.Failed(t.describe() + " ended by " + tmf.describe() + " (" + r.description()
+                        + ") on " + uri.name(), false));
+            }
+        }
+        tmf.result.complete(r);
     }
 
     /** {@link #execute} as a future. */
@@ -466,6 +613,7 @@ public final class IscsiSession {
                             command.taken = true;
                             active++;
                             sn = cmdSN;
+                            command.cmdSN = sn;
                             cmdSN = SerialNumber.add(cmdSN, 1);
                             break;
                         }
@@ -606,6 +754,39 @@ public final class IscsiSession {
                     Pdu.RESERVED_TAG, a.ttt(), sn, expStatSN, a.data()), digests)));
             case Control.Logout l -> writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.LogoutRequest(true,
                     Pdu.LogoutReason.CLOSE_SESSION, l.itt(), 0, sn, expStatSN), digests)));
+            case Control.Tmf c -> {
+                PendingTmf tmf = c.tmf();
+                int refCmdSN;
+                if (tmf.referenced != null) {
+                    tmf.affected = List.of(tmf.referenced);
+                    lock.lock();
+                    try {
+                        refCmdSN = tmf.referenced.cmdSN;
+                    } finally {
+                        lock.unlock();
+                    }
+                } else {
+                    // every command for the LUN this writer has sent (or taken to send) before the request
+                    List<Task> affected = new ArrayList<>();
+                    lock.lock();
+                    try {
+                        for (Task t : tasks.values()) {
+                            if (t.taken && t.cmd.lun() == tmf.lun) {
+                                affected.add(t);
+                            }
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    tmf.affected = affected;
+                    refCmdSN = 0; // reserved
+                }
+                tmf.sentNanos = System.nanoTime();
+                tmf.sent = true;
+                writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.TaskManagementRequest(true, tmf.function, tmf.lun,
+                        tmf.itt, tmf.referenced != null ? tmf.referenced.itt : Pdu.RESERVED_TAG, sn, expStatSN,
+                        refCmdSN, 0), digests)));
+            }
         }
     }
 
@@ -661,7 +842,13 @@ public final class IscsiSession {
         switch (p) {
             case Pdu.DataIn d -> {
                 window(d.expCmdSN(), d.maxCmdSN());
+                if (d.statusPresent()) {
+                    statSN(d.statSN());
+                }
                 Task t = task(d.initiatorTaskTag(), "Data-In");
+                if (t == null) {
+                    return;
+                }
                 if (t.cmd.dataIn() == null) {
                     throw new IscsiProtocolException("Data-In for " + t.describe() + ", which reads nothing");
                 }
@@ -680,7 +867,6 @@ public final class IscsiSession {
                     }
                 }
                 if (d.statusPresent()) {
-                    statSN(d.statSN());
                     finish(t, new ScsiResult.Completed(d.status(), new byte[0], d.residualUnderflow(),
                             d.residualOverflow(), d.residualCount(), t.received));
                 }
@@ -689,6 +875,9 @@ public final class IscsiSession {
                 window(r.expCmdSN(), r.maxCmdSN());
                 statSN(r.statSN());
                 Task t = task(r.initiatorTaskTag(), "SCSI Response");
+                if (t == null) {
+                    return;
+                }
                 if (r.response() != Pdu.ScsiResponse.COMMAND_COMPLETED) {
                     finish(t, new ScsiResult.Failed("target failure (iSCSI response " + r.response() + ") for "
                             + t.describe() + " on " + uri.name(), true));
@@ -704,6 +893,9 @@ public final class IscsiSession {
             case Pdu.R2T r -> {
                 window(r.expCmdSN(), r.maxCmdSN());
                 Task t = task(r.initiatorTaskTag(), "R2T");
+                if (t == null) {
+                    return;
+                }
                 long end = Integer.toUnsignedLong(r.bufferOffset()) + Integer.toUnsignedLong(r.desiredDataTransferLength());
                 if (!t.isWrite() || r.desiredDataTransferLength() == 0 || end > t.length) {
                     throw new IscsiProtocolException("R2T for " + t.describe() + " asks for "
@@ -747,6 +939,7 @@ public final class IscsiSession {
             case Pdu.TaskManagementResponse m -> {
                 window(m.expCmdSN(), m.maxCmdSN());
                 statSN(m.statSN());
+                onTmfResponse(m);
             }
             case Pdu.TextResponse tr -> {
                 window(tr.expCmdSN(), tr.maxCmdSN());
@@ -756,8 +949,14 @@ public final class IscsiSession {
         }
     }
 
+    /** The task {@code itt} names; null for a task a TMF ended (late PDUs are ignored). */
     private Task task(int itt, String what) throws IscsiProtocolException {
         Task t = tasks.get(itt);
+        if (t == null && gone.contains(itt)) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1} for ITT {2}, which a task management function ended",
+                    uri.name(), what, Integer.toHexString(itt));
+            return null;
+        }
         if (t == null) {
             throw new IscsiProtocolException(what + " for unknown ITT " + Integer.toHexString(itt));
         }
@@ -831,6 +1030,13 @@ public final class IscsiSession {
                     if (t.sent && now - t.sentNanos > commandTimeoutNanos) {
                         teardown(t.describe() + " timed out after " + options.commandTimeout().toMillis() + " ms on "
                                 + uri.name(), true);
+                        return;
+                    }
+                }
+                for (PendingTmf tmf : tmfs.values()) {
+                    if (tmf.sent && now - tmf.sentNanos > commandTimeoutNanos) {
+                        teardown(tmf.describe() + " unanswered after " + options.commandTimeout().toMillis()
+                                + " ms on " + uri.name(), true);
                         return;
                     }
                 }
@@ -915,6 +1121,10 @@ public final class IscsiSession {
         }
         for (Task t : tasks.values()) {
             finish(t, new ScsiResult.Failed(reason, t.sent));
+        }
+        for (PendingTmf tmf : tmfs.values()) {
+            tmfs.remove(tmf.itt, tmf);
+            tmf.result.completeExceptionally(new IOException(tmf.describe() + " unanswered: " + reason));
         }
     }
 

@@ -461,4 +461,125 @@ class IscsiSessionTest {
         assertThat(r.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
         assertThat(into.array()).isEqualTo(Arrays.copyOf(data, 512));
     }
+
+    // ------------------------------------------------------------------ task management
+
+    Pdu.TaskManagementResponse tmfResponse(Pdu.TaskManagementRequest m, int response) {
+        return new Pdu.TaskManagementResponse(response, m.initiatorTaskTag(), target.statSN++, m.cmdSN(),
+                m.cmdSN() + 63);
+    }
+
+    @Test
+    void abortTaskEndsAnInFlightWriteOnceTheTargetSaysItIsGone() throws Exception {
+        // InitialR2T=Yes, ImmediateData: 8 KiB immediate, the rest on R2T
+        IscsiSession s = login(FakeTarget.answers("Yes", 8192, 8192, 262144));
+        var result = new CompletableFuture<ScsiResult>();
+        int itt = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.allocate(16384)), result::complete);
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+        assertThat(c.initiatorTaskTag()).isEqualTo(itt);
+        var abort = s.abortTask(itt).toCompletableFuture();
+        Pdu.TaskManagementRequest m = target.next(Pdu.TaskManagementRequest.class);
+        assertThat(m.function()).isEqualTo(Pdu.TaskFunction.ABORT_TASK);
+        assertThat(m.immediate()).isTrue();
+        assertThat(m.referencedTaskTag()).isEqualTo(itt);
+        assertThat(m.refCmdSN()).isEqualTo(c.cmdSN());
+        assertThat(m.cmdSN()).as("immediate: the next CmdSN, not advanced").isEqualTo(c.cmdSN() + 1);
+        assertThat(m.lun()).isEqualTo(c.lun());
+        // an R2T the target sent before it saw the abort is still answered
+        target.send(new Pdu.R2T(0, itt, 0x77, target.statSN, c.cmdSN() + 1, c.cmdSN() + 64, 0, 8192, 8192));
+        Pdu.DataOut d = target.next(Pdu.DataOut.class);
+        assertThat(d.targetTransferTag()).isEqualTo(0x77);
+        Thread.sleep(100);
+        assertThat(result).as("not gone before the TMF response").isNotDone();
+        target.send(tmfResponse(m, Pdu.TaskManagementResponse.FUNCTION_COMPLETE));
+        assertThat(abort.get(5, TimeUnit.SECONDS)).isEqualTo(TmfResponse.FUNCTION_COMPLETE);
+        assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScsiResult.Failed.class, fail -> {
+            assertThat(fail.mayStillExecute()).isFalse();
+            assertThat(fail.reason()).contains("ABORT TASK", "function complete");
+        });
+        // a stray response for the aborted task is ignored, the session goes on
+        target.send(target.response(c, 0, Bytes.EMPTY, false, 0));
+        var next = s.execute(ScsiCommand.none(0, new byte[6]));
+        Pdu.ScsiCommand c2 = target.next(Pdu.ScsiCommand.class);
+        target.send(target.response(c2, 0, Bytes.EMPTY, false, 0));
+        assertThat(next.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+        assertThat(s.isUsable()).isTrue();
+    }
+
+    @Test
+    void taskDoesNotExistStillMeansTheTaskIsGone() throws Exception {
+        IscsiSession s = login(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        assertThat(s.abortTask(0x12345).toCompletableFuture().get(1, TimeUnit.SECONDS))
+                .as("an ITT we do not know is answered without asking").isEqualTo(TmfResponse.TASK_DOES_NOT_EXIST);
+        var result = new CompletableFuture<ScsiResult>();
+        int itt = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.allocate(512)), result::complete);
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+        var abort = s.abortTask(itt).toCompletableFuture();
+        Pdu.TaskManagementRequest m = target.next(Pdu.TaskManagementRequest.class);
+        assertThat(m.referencedTaskTag()).isEqualTo(c.initiatorTaskTag());
+        target.send(tmfResponse(m, Pdu.TaskManagementResponse.TASK_DOES_NOT_EXIST));
+        assertThat(abort.get(5, TimeUnit.SECONDS)).isEqualTo(TmfResponse.TASK_DOES_NOT_EXIST);
+        assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScsiResult.Failed.class,
+                fail -> assertThat(fail.mayStillExecute()).isFalse());
+        assertThat(s.isUsable()).isTrue();
+    }
+
+    @Test
+    void aRejectedAbortLeavesTheTaskOutstanding() throws Exception {
+        IscsiSession s = login(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        var result = new CompletableFuture<ScsiResult>();
+        int itt = s.execute(ScsiCommand.none(0, new byte[6]), result::complete);
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+        var abort = s.abortTask(itt).toCompletableFuture();
+        Pdu.TaskManagementRequest m = target.next(Pdu.TaskManagementRequest.class);
+        target.send(tmfResponse(m, Pdu.TaskManagementResponse.FUNCTION_REJECTED));
+        assertThat(abort.get(5, TimeUnit.SECONDS)).isEqualTo(TmfResponse.FUNCTION_REJECTED);
+        Thread.sleep(100);
+        assertThat(result).isNotDone();
+        target.send(target.response(c, 0, Bytes.EMPTY, false, 0));
+        assertThat(result.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+    }
+
+    @Test
+    void logicalUnitResetEndsEveryOutstandingCommandOfThatLun() throws Exception {
+        IscsiSession s = login(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        long lun0 = 0;
+        long lun1 = 0x0001_0000_0000_0000L;
+        List<CompletableFuture<ScsiResult>> onLun0 = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            onLun0.add(s.execute(ScsiCommand.write(lun0, WRITE10, ByteBuffer.allocate(512))));
+        }
+        var onLun1 = s.execute(ScsiCommand.none(lun1, new byte[6]));
+        Pdu.ScsiCommand other = null;
+        for (int i = 0; i < 4; i++) {
+            Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+            if (c.lun() == lun1) {
+                other = c;
+            }
+        }
+        var reset = s.logicalUnitReset(lun0).toCompletableFuture();
+        Pdu.TaskManagementRequest m = target.next(Pdu.TaskManagementRequest.class);
+        assertThat(m.function()).isEqualTo(Pdu.TaskFunction.LOGICAL_UNIT_RESET);
+        assertThat(m.lun()).isEqualTo(lun0);
+        assertThat(m.referencedTaskTag()).isEqualTo(Pdu.RESERVED_TAG);
+        assertThat(m.immediate()).isTrue();
+        target.send(tmfResponse(m, Pdu.TaskManagementResponse.FUNCTION_COMPLETE));
+        assertThat(reset.get(5, TimeUnit.SECONDS)).isEqualTo(TmfResponse.FUNCTION_COMPLETE);
+        for (var r : onLun0) {
+            assertThat(r.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScsiResult.Failed.class,
+                    fail -> assertThat(fail.mayStillExecute()).isFalse());
+        }
+        assertThat(onLun1).isNotDone();
+        target.send(target.response(other, 0, Bytes.EMPTY, false, 0));
+        assertThat(onLun1.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+    }
+
+    @Test
+    void aTmfPendingAtConnectionLossFails() throws Exception {
+        IscsiSession s = login(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        var reset = s.logicalUnitReset(0).toCompletableFuture();
+        target.next(Pdu.TaskManagementRequest.class);
+        target.closeConnection();
+        assertThatThrownBy(() -> reset.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.IOException.class);
+    }
 }
