@@ -12,16 +12,17 @@ import java.util.List;
 /**
  * A tgtd started by a test with its own control port ({@code -C N}) and its own portal, so that a
  * test never talks to another tgtd on the machine. One target ({@link #IQN}) with LUN 1 backed by
- * a file in /dev/shm. Always stopped with SIGKILL of the pid we started.
+ * a file in /dev/shm. Always stopped with SIGKILL of the pid we started. Public for other modules'
+ * tests (the iscsi test-jar).
  */
-final class TgtTarget implements AutoCloseable {
+public final class TgtTarget implements AutoCloseable {
 
-    static final String IQN = "iqn.2026-11.io.mpath4j:test";
+    public static final String IQN = "iqn.2026-11.io.mpath4j:test";
 
-    final String iqn;
-    final int port;
-    final int control;
-    final Path backing;
+    public final String iqn;
+    public final int port;
+    public final int control;
+    public final Path backing;
     private final boolean ownsBacking;
     private final PeerProcess tgtd;
 
@@ -35,7 +36,7 @@ final class TgtTarget implements AutoCloseable {
     }
 
     /** A tgtd on 127.0.0.1:port with a fresh backing file of {@code size} bytes. */
-    static TgtTarget start(long size) {
+    public static TgtTarget start(long size) {
         try {
             Path file = Files.createTempFile(Path.of("/dev/shm"), "mpath4j-tgt-", ".img");
             try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
@@ -49,7 +50,7 @@ final class TgtTarget implements AutoCloseable {
     }
 
     /** A tgtd on {@code host}:port serving an existing file (not deleted on close). */
-    static TgtTarget startOn(Path file, String host, String iqn) {
+    public static TgtTarget startOn(Path file, String host, String iqn) {
         return start(file, false, host, iqn);
     }
 
@@ -82,50 +83,50 @@ final class TgtTarget implements AutoCloseable {
         return t;
     }
 
-    String adm(String... args) {
+    public String adm(String... args) {
         List<String> cmd = new ArrayList<>(List.of("tgtadm", "-C", Integer.toString(control), "--lld", "iscsi"));
         cmd.addAll(List.of(args));
         return PeerProcess.run(cmd, Duration.ofSeconds(10)).requireSuccess(String.join(" ", cmd)).output();
     }
 
-    void addPortal(String host) {
+    public void addPortal(String host) {
         adm("--op", "new", "--mode", "portal", "--param", "portal=" + host + ":" + port);
     }
 
-    void deletePortal(String host) {
+    public void deletePortal(String host) {
         adm("--op", "delete", "--mode", "portal", "--param", "portal=" + host + ":" + port);
     }
 
     /** One-way CHAP: the initiator must log in as {@code user}/{@code password}. */
-    void requireChap(String user, String password) {
+    public void requireChap(String user, String password) {
         adm("--op", "new", "--mode", "account", "--user", user, "--password", password);
         adm("--op", "bind", "--mode", "account", "--tid", "1", "--user", user);
     }
 
     /** Mutual CHAP: the target proves itself as {@code user}/{@code password}. */
-    void outgoingChap(String user, String password) {
+    public void outgoingChap(String user, String password) {
         adm("--op", "new", "--mode", "account", "--user", user, "--password", password);
         adm("--op", "bind", "--mode", "account", "--tid", "1", "--user", user, "--outgoing");
     }
 
-    IscsiUri uri(String host) {
+    public IscsiUri uri(String host) {
         return IscsiUri.parse("iscsi://" + host + ":" + port + "/" + iqn + "/1");
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return tgtd.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return tgtd.pid();
     }
 
-    String output() {
+    public String output() {
         return tgtd.output();
     }
 
     /** SIGKILL, as a crash would. */
-    void kill() {
+    public void kill() {
         tgtd.kill();
     }
 
