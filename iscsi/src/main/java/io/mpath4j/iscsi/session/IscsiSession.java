@@ -73,8 +73,13 @@ import java.util.random.RandomGenerator;
  * valid, immediate) goes out; no answer within {@code nopTimeout} tears the connection down. A
  * target's NOP-In with a valid TTT is answered with a NOP-Out echoing TTT and data (§11.18).
  *
- * <p><b>Failures.</b> A command without its final response {@code commandTimeout} after it was
- * sent, a missing ping answer, EOF, a socket error, a protocol violation, a Reject, or an
+ * <p><b>Command timeout.</b> A command without its final response {@code commandTimeout} after it
+ * was sent is aborted first (ABORT TASK, the first fencing step): if the target answers "function
+ * complete" or "task does not exist", that command alone fails with {@code mayStillExecute} false
+ * and the session goes on; another answer, or none within min({@code commandTimeout}, {@code
+ * nopTimeout}), tears the connection down as below.
+ *
+ * <p><b>Failures.</b> A command whose ABORT TASK failed, a missing ping answer, EOF, a socket error, a protocol violation, a Reject, or an
  * asynchronous "dropping the connection/session" tears the connection down: the socket is reset
  * and closed, then every task completes with {@link ScsiResult.Failed} ({@code mayStillExecute}
  * true once it was sent). Under ERL 0 nothing else recovers a task; the owner reconnects and, to
@@ -139,6 +144,7 @@ public final class IscsiSession {
     private final AtomicBoolean tearing = new AtomicBoolean();
     private final CompletableFuture<Void> logoutAnswered = new CompletableFuture<>();
     private final long commandTimeoutNanos;
+    private final long abortTimeoutNanos; // for the ABORT TASK of a timed-out command: min(command, NOP timeout)
     private volatile boolean torn;
     private volatile boolean draining;
     private volatile String closeReason = "";
@@ -168,6 +174,7 @@ public final class IscsiSession {
         this.maxCmdSN = login.maxCmdSN();
         this.expStatSN = login.expStatSN();
         this.commandTimeoutNanos = options.commandTimeout().toNanos();
+        this.abortTimeoutNanos = Math.min(commandTimeoutNanos, options.nopTimeout().toNanos());
         this.peer = uri.authority();
     }
 
@@ -333,6 +340,7 @@ public final class IscsiSession {
         volatile long sentNanos;
         boolean taken; // off the command queue (counted in active); guarded by the session lock
         int cmdSN; // set when taken; guarded by the session lock
+        volatile String timedOut; // why ABORT TASK was sent for it on its command timeout, or null
         // guarded by this:
         boolean done;
         int writing;
@@ -512,8 +520,9 @@ public final class IscsiSession {
         if (taskGone) {
             for (Task t : tmf.affected) {
                 gone.add(t.itt);
-                finish(t, new ScsiResult.Failed(t.describe() + " ended by " + tmf.describe() + " (" + r.description()
-                        + ") on " + uri.name(), false));
+                String why = t.timedOut != null ? t.timedOut + "; ended by ABORT TASK (" + r.description() + ")"
+                        : t.describe() + " ended by " + tmf.describe() + " (" + r.description() + ") on " + uri.name();
+                finish(t, new ScsiResult.Failed(why, false));
             }
         }
         tmf.result.complete(r);
@@ -1027,14 +1036,20 @@ public final class IscsiSession {
                 TimeUnit.NANOSECONDS.sleep(tick);
                 long now = System.nanoTime();
                 for (Task t : tasks.values()) {
-                    if (t.sent && now - t.sentNanos > commandTimeoutNanos) {
-                        teardown(t.describe() + " timed out after " + options.commandTimeout().toMillis() + " ms on "
-                                + uri.name(), true);
+                    if (!t.sent || now - t.sentNanos <= commandTimeoutNanos) {
+                        continue;
+                    }
+                    String why = t.describe() + " timed out after " + options.commandTimeout().toMillis() + " ms on "
+                            + uri.name();
+                    if (t.timedOut == null) {
+                        abortTimedOut(t, why);
+                    } else if (now - t.sentNanos > commandTimeoutNanos + abortTimeoutNanos) {
+                        teardown(why + "; ABORT TASK unanswered within " + abortTimeoutNanos / 1_000_000 + " ms", true);
                         return;
                     }
                 }
                 for (PendingTmf tmf : tmfs.values()) {
-                    if (tmf.sent && now - tmf.sentNanos > commandTimeoutNanos) {
+                    if (tmf.sent && now - tmf.sentNanos > commandTimeoutNanos + abortTimeoutNanos) {
                         teardown(tmf.describe() + " unanswered after " + options.commandTimeout().toMillis()
                                 + " ms on " + uri.name(), true);
                         return;
@@ -1063,6 +1078,21 @@ public final class IscsiSession {
         } catch (InterruptedException e) {
             // torn down
         }
+    }
+
+    /**
+     * The first fencing step for a command past its timeout: ABORT TASK. If the target answers that
+     * the task is gone, only that command fails ({@code mayStillExecute} false) and the session
+     * stays; any other answer, or none within {@code abortTimeoutNanos}, tears the connection down.
+     */
+    private void abortTimedOut(Task t, String why) {
+        t.timedOut = why;
+        LOG.log(System.Logger.Level.WARNING, "{0}; sending ABORT TASK", why);
+        abortTask(t.itt).whenComplete((r, e) -> {
+            if (e == null && r != TmfResponse.FUNCTION_COMPLETE && r != TmfResponse.TASK_DOES_NOT_EXIST) {
+                teardown(why + "; ABORT TASK answered: " + r.description(), true);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ teardown and logout

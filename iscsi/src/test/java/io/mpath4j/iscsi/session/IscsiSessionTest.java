@@ -318,18 +318,62 @@ class IscsiSessionTest {
         IscsiSession s = f.get(5, TimeUnit.SECONDS);
         var write = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.allocate(512)));
         var queued = new ArrayList<CompletableFuture<ScsiResult>>();
-        target.next(Pdu.ScsiCommand.class);
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
         long start = System.nanoTime();
+        Pdu.TaskManagementRequest abort = target.next(Pdu.TaskManagementRequest.class); // left unanswered
+        assertThat(abort.function()).isEqualTo(Pdu.TaskFunction.ABORT_TASK);
+        assertThat(abort.referencedTaskTag()).isEqualTo(c.initiatorTaskTag());
         ScsiResult r = write.get(5, TimeUnit.SECONDS);
         assertThat((System.nanoTime() - start) / 1_000_000).isBetween(100L, 2000L);
         assertThat(r).isInstanceOfSatisfying(ScsiResult.Failed.class, fail -> {
             assertThat(fail.mayStillExecute()).isTrue();
-            assertThat(fail.reason()).contains("timed out");
+            assertThat(fail.reason()).contains("timed out", "ABORT TASK unanswered");
         });
         assertThat(s.isTornDown()).isTrue();
         queued.add(s.execute(ScsiCommand.none(0, new byte[6])));
         assertThat(queued.getFirst().get(1, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScsiResult.Failed.class,
                 fail -> assertThat(fail.mayStillExecute()).isFalse());
+    }
+
+    @Test
+    void aTimedOutCommandIsAbortedAndTheSessionStaysWhenTheTargetConfirms() throws Exception {
+        var f = open(uri(""), OPTIONS.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(300)));
+        target.accept();
+        target.loginWithoutAuth(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        IscsiSession s = f.get(5, TimeUnit.SECONDS);
+        var write = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.allocate(512)));
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+        Pdu.TaskManagementRequest abort = target.next(Pdu.TaskManagementRequest.class);
+        assertThat(abort.function()).isEqualTo(Pdu.TaskFunction.ABORT_TASK);
+        assertThat(abort.referencedTaskTag()).isEqualTo(c.initiatorTaskTag());
+        assertThat(abort.refCmdSN()).isEqualTo(c.cmdSN());
+        target.send(tmfResponse(abort, Pdu.TaskManagementResponse.FUNCTION_COMPLETE));
+        assertThat(write.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScsiResult.Failed.class, fail -> {
+            assertThat(fail.mayStillExecute()).isFalse();
+            assertThat(fail.reason()).contains("timed out", "ABORT TASK", "function complete");
+        });
+        assertThat(s.isUsable()).isTrue();
+        var next = s.execute(ScsiCommand.none(0, new byte[6]));
+        Pdu.ScsiCommand c2 = target.next(Pdu.ScsiCommand.class);
+        target.send(target.response(c2, 0, Bytes.EMPTY, false, 0));
+        assertThat(next.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+    }
+
+    @Test
+    void aTimedOutCommandWhoseAbortIsRejectedTearsTheSessionDown() throws Exception {
+        var f = open(uri(""), OPTIONS.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(300)));
+        target.accept();
+        target.loginWithoutAuth(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        IscsiSession s = f.get(5, TimeUnit.SECONDS);
+        var write = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.allocate(512)));
+        target.next(Pdu.ScsiCommand.class);
+        Pdu.TaskManagementRequest abort = target.next(Pdu.TaskManagementRequest.class);
+        target.send(tmfResponse(abort, Pdu.TaskManagementResponse.FUNCTION_REJECTED));
+        assertThat(write.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ScsiResult.Failed.class, fail -> {
+            assertThat(fail.mayStillExecute()).isTrue();
+            assertThat(fail.reason()).contains("timed out", "function rejected");
+        });
+        assertThat(s.isTornDown()).isTrue();
     }
 
     @Test
