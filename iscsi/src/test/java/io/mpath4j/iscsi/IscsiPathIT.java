@@ -10,6 +10,10 @@ import io.mpath4j.core.path.CheckerState;
 import io.mpath4j.iscsi.login.ChapCredentials;
 import io.mpath4j.iscsi.login.SendTargets;
 import io.mpath4j.iscsi.session.Discovery;
+import io.mpath4j.iscsi.session.IscsiSession;
+import io.mpath4j.iscsi.session.ScsiCommand;
+import io.mpath4j.iscsi.session.ScsiResult;
+import io.mpath4j.iscsi.session.TmfResponse;
 import io.mpath4j.iscsi.session.LoginException;
 import io.mpath4j.nbd.PeerProcess;
 import java.nio.ByteBuffer;
@@ -504,5 +508,23 @@ class IscsiPathIT {
                 check(block);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ task management
+
+    @Test
+    void tgtAnswersLogicalUnitResetAndTheSessionGoesOn() throws Exception {
+        TgtTarget t = tgt(16 << 20);
+        IscsiSession s = IscsiSession.open(t.uri("127.0.0.1"), OPTIONS, IscsiSession.randomIsid(new Random()), x -> {},
+                null);
+        closers.add(s::close);
+        long lun1 = io.mpath4j.scsi.data.Lun.of(1).raw();
+        assertThat(s.logicalUnitReset(lun1).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isEqualTo(TmfResponse.FUNCTION_COMPLETE);
+        // TEST UNIT READY after the reset: a unit attention (29h) or good status, but an answer on the same session
+        byte[] tur = new byte[6];
+        ScsiResult r = s.execute(ScsiCommand.none(lun1, tur)).get(10, TimeUnit.SECONDS);
+        assertThat(r).isInstanceOf(ScsiResult.Completed.class);
+        assertThat(s.isUsable()).isTrue();
     }
 }
