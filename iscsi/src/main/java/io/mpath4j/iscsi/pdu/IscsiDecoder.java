@@ -147,6 +147,70 @@ public final class IscsiDecoder {
         return pdu;
     }
 
+    /**
+     * The header of a Data-In PDU, decoded without its data segment (see
+     * {@link #decodeDataInHeader(ByteBuffer)}).
+     *
+     * @param pdu the Data-In with every header field and an empty data segment
+     * @param dataOffset where the data segment starts, counted from the buffer's position (after
+     *     the BHS and the header digest, if negotiated)
+     * @param dataLength the DataSegmentLength (without padding)
+     * @param length the whole PDU: header, header digest, padded data segment and data digest
+     */
+    public record DataInHeader(Pdu.DataIn pdu, int dataOffset, int dataLength, int length) {}
+
+    /**
+     * The header of the Data-In PDU at the buffer's position, so that a receiver can place its data
+     * segment itself (straight into a task's buffer) instead of having it copied into
+     * {@link Bytes}. Pure, like {@link #decode(ByteBuffer)}, and it never moves the position: the
+     * caller consumes {@link DataInHeader#length()} bytes once it has used the data segment (and
+     * checks that they are all there).
+     *
+     * <p>Returns {@code null} when the bytes at the position are not a complete Data-In header:
+     * fewer than the BHS (and header digest) received so far, another opcode, an AHS (which no
+     * Data-In carries), or a decoder that does not accept target PDUs. The caller then uses
+     * {@link #decode(ByteBuffer)}, which waits for more bytes or reports what is wrong. The data
+     * digest, if negotiated, is not checked here (it covers the data segment).
+     *
+     * @throws HeaderDigestException the header digest did not match
+     * @throws IscsiProtocolException the DataSegmentLength is over MaxRecvDataSegmentLength, or the
+     *     header fields contradict each other (as {@link #decode(ByteBuffer)} would throw)
+     */
+    public DataInHeader decodeDataInHeader(ByteBuffer in) throws IscsiProtocolException {
+        if (in.remaining() < BHS || receiver == Receiver.TARGET) {
+            return null;
+        }
+        ByteBuffer b = in.slice().order(ByteOrder.BIG_ENDIAN);
+        if ((Wire.u8(b, 0) & 0x3f) != Opcode.DATA_IN.code() || Wire.u8(b, 4) != 0) {
+            return null;
+        }
+        int headerDigest = digests.header() ? Crc32c.LENGTH : 0;
+        if (b.remaining() < BHS + headerDigest) {
+            return null;
+        }
+        if (digests.header()) {
+            int computed = Crc32c.compute(b, 0, BHS);
+            int received = Crc32c.read(b, BHS);
+            if (computed != received) {
+                throw new HeaderDigestException(computed, received);
+            }
+        }
+        int dataLength = Wire.u24(b, 5);
+        if (dataLength > maxRecvDataSegmentLength) {
+            throw new IscsiProtocolException("PDU opcode " + Wire.hex8(Opcode.DATA_IN.code()) + " has DataSegmentLength "
+                    + dataLength + ", over the MaxRecvDataSegmentLength of " + maxRecvDataSegmentLength);
+        }
+        int dataStart = BHS + headerDigest;
+        int dataDigest = digests.data() && dataLength > 0 ? Crc32c.LENGTH : 0;
+        Pdu pdu;
+        try {
+            pdu = parse(Opcode.DATA_IN, b, b.slice(BHS, 0), b.slice(dataStart, 0));
+        } catch (IllegalArgumentException e) {
+            throw new IscsiProtocolException(Opcode.DATA_IN + ": " + e.getMessage());
+        }
+        return new DataInHeader((Pdu.DataIn) pdu, dataStart, dataLength, dataStart + Wire.pad4(dataLength) + dataDigest);
+    }
+
     private static Pdu parse(Opcode opcode, ByteBuffer b, ByteBuffer ahs, ByteBuffer data) throws IscsiProtocolException {
         int op0 = Wire.u8(b, 0);
         int flags = Wire.u8(b, 1);

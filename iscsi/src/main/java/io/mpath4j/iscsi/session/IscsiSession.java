@@ -63,10 +63,11 @@ import java.util.random.RandomGenerator;
  * buffer straight to the socket (a gathering write of header and slice; no copy) unless digests
  * are in use.
  *
- * <p><b>Reads.</b> Data-In carries its buffer offset; the codec hands the data segment over as a
- * copy ({@code Bytes}), which is then copied into the caller's buffer: one extra copy per read
- * (acceptable for now; a decoder that reads Data-In payloads straight into the task's buffer would
- * remove it). Status arrives in the last Data-In (S bit) or in a SCSI Response; residual
+ * <p><b>Reads.</b> Data-In carries its buffer offset. The socket is read into a direct receive
+ * buffer; for a Data-In only the header is decoded and the data segment is copied from there
+ * straight into the caller's buffer at that offset (one copy in user space, no {@code Bytes}).
+ * With data digests negotiated, Data-In goes through the full decode instead (digest checked, the
+ * segment copied once more). Status arrives in the last Data-In (S bit) or in a SCSI Response; residual
  * underflow/overflow is reported in {@link ScsiResult.Completed}.
  *
  * <p><b>Keepalive.</b> When nothing was received for {@code nopInterval}, a NOP-Out ping (ITT
@@ -150,6 +151,8 @@ public final class IscsiSession {
     private volatile String closeReason = "";
     private volatile long closedAtNanos;
     private volatile long lastReceiveNanos = System.nanoTime();
+    /** Data-In PDUs whose data went from the receive buffer straight to the task (reader only writes). */
+    private volatile long dataInsPlacedDirectly;
     private volatile int pingItt = Pdu.RESERVED_TAG; // our outstanding NOP-Out ping
     private volatile long pingSentNanos;
     private volatile boolean gracefulClose;
@@ -814,11 +817,27 @@ public final class IscsiSession {
     private void readLoop() {
         IscsiDecoder decoder = new IscsiDecoder(IscsiDecoder.Receiver.INITIATOR, digests,
                 params.initiatorMaxRecvDataSegmentLength());
-        ByteBuffer buf = ByteBuffer.allocate(48 + 1020 + 8 + params.initiatorMaxRecvDataSegmentLength() + 4
+        // direct, so that the channel reads into it without the JDK's copy through a temporary
+        // direct buffer; it holds any whole PDU up to our MaxRecvDataSegmentLength
+        ByteBuffer buf = ByteBuffer.allocateDirect(48 + 1020 + 8 + params.initiatorMaxRecvDataSegmentLength() + 4
                 + Math.max(0, leftover.remaining()));
         buf.put(leftover).flip();
+        boolean inPlace = !digests.data();
         try {
             while (!torn) {
+                if (inPlace) {
+                    // Data-In: only the header is decoded; the data segment goes from the receive
+                    // buffer straight into the task's buffer (with data digests, decode checks them)
+                    IscsiDecoder.DataInHeader h = decoder.decodeDataInHeader(buf);
+                    if (h != null && buf.remaining() >= h.length()) {
+                        lastReceiveNanos = System.nanoTime();
+                        int at = buf.position();
+                        buf.position(at + h.length());
+                        dataInsPlacedDirectly++;
+                        onDataIn(h.pdu(), buf, at + h.dataOffset(), h.dataLength());
+                        continue;
+                    }
+                }
                 Pdu p = decoder.decode(buf);
                 if (p == null) {
                     buf.compact();
@@ -849,37 +868,7 @@ public final class IscsiSession {
 
     private void dispatch(Pdu.TargetPdu p) throws IscsiProtocolException {
         switch (p) {
-            case Pdu.DataIn d -> {
-                window(d.expCmdSN(), d.maxCmdSN());
-                if (d.statusPresent()) {
-                    statSN(d.statSN());
-                }
-                Task t = task(d.initiatorTaskTag(), "Data-In");
-                if (t == null) {
-                    return;
-                }
-                if (t.cmd.dataIn() == null) {
-                    throw new IscsiProtocolException("Data-In for " + t.describe() + ", which reads nothing");
-                }
-                int off = d.bufferOffset();
-                int n = d.data().length();
-                if (off < 0 || n > t.length - off) {
-                    throw new IscsiProtocolException("Data-In for " + t.describe() + " at offset "
-                            + Integer.toUnsignedString(off) + " with " + n + " bytes beyond the expected "
-                            + t.length);
-                }
-                synchronized (t) {
-                    if (!t.done) {
-                        ByteBuffer into = t.cmd.dataIn();
-                        into.put(into.position() + off, d.data().asReadOnlyBuffer(), 0, n);
-                        t.received += n;
-                    }
-                }
-                if (d.statusPresent()) {
-                    finish(t, new ScsiResult.Completed(d.status(), new byte[0], d.residualUnderflow(),
-                            d.residualOverflow(), d.residualCount(), t.received));
-                }
-            }
+            case Pdu.DataIn d -> onDataIn(d, d.data().asReadOnlyBuffer(), 0, d.data().length());
             case Pdu.ScsiResponse r -> {
                 window(r.expCmdSN(), r.maxCmdSN());
                 statSN(r.statSN());
@@ -959,6 +948,47 @@ public final class IscsiSession {
     }
 
     /** The task {@code itt} names; null for a task a TMF ended (late PDUs are ignored). */
+    /** Data-In PDUs received in place so far (for tests). */
+    long dataInsPlacedDirectly() {
+        return dataInsPlacedDirectly;
+    }
+
+    /**
+     * A Data-In whose data segment is the {@code n} bytes of {@code src} from absolute index
+     * {@code srcIndex} ({@code d.data()} is not used): copied into the task's buffer at its
+     * BufferOffset with an absolute put (the caller's position and limit stay).
+     */
+    private void onDataIn(Pdu.DataIn d, ByteBuffer src, int srcIndex, int n) throws IscsiProtocolException {
+        window(d.expCmdSN(), d.maxCmdSN());
+        if (d.statusPresent()) {
+            statSN(d.statSN());
+        }
+        Task t = task(d.initiatorTaskTag(), "Data-In");
+        if (t == null) {
+            return;
+        }
+        if (t.cmd.dataIn() == null) {
+            throw new IscsiProtocolException("Data-In for " + t.describe() + ", which reads nothing");
+        }
+        int off = d.bufferOffset();
+        if (off < 0 || n > t.length - off) {
+            throw new IscsiProtocolException("Data-In for " + t.describe() + " at offset "
+                    + Integer.toUnsignedString(off) + " with " + n + " bytes beyond the expected "
+                    + t.length);
+        }
+        synchronized (t) {
+            if (!t.done) {
+                ByteBuffer into = t.cmd.dataIn();
+                into.put(into.position() + off, src, srcIndex, n);
+                t.received += n;
+            }
+        }
+        if (d.statusPresent()) {
+            finish(t, new ScsiResult.Completed(d.status(), new byte[0], d.residualUnderflow(),
+                    d.residualOverflow(), d.residualCount(), t.received));
+        }
+    }
+
     private Task task(int itt, String what) throws IscsiProtocolException {
         Task t = tasks.get(itt);
         if (t == null && gone.contains(itt)) {

@@ -88,7 +88,17 @@ final class FakeTarget implements AutoCloseable {
     }
 
     void send(Pdu p) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(IscsiEncoder.encode(p, digests));
+        sendRaw(encode(p));
+    }
+
+    /** {@code p} as this target puts it on the wire (with the digests in use). */
+    byte[] encode(Pdu p) {
+        return IscsiEncoder.encode(p, digests);
+    }
+
+    /** Bytes as they are, e.g. part of a PDU or several PDUs in one write. */
+    void sendRaw(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) {
             conn.write(b);
         }

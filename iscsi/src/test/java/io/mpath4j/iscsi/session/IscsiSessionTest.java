@@ -294,6 +294,52 @@ class IscsiSessionTest {
     }
 
     @Test
+    void dataInIsPlacedFromTheReceiveBufferAtItsOffsetWhateverTheSegmentBoundaries() throws Exception {
+        IscsiSession s = login(FakeTarget.answers("Yes", 8192, 65536, 262144));
+        // a direct buffer whose position and limit must stay where the caller put them
+        ByteBuffer into = ByteBuffer.allocateDirect(3 + 4099 + 5).position(3).limit(3 + 4099);
+        var result = s.execute(ScsiCommand.read(0, READ10, into));
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class);
+        byte[] data = new byte[4099]; // odd lengths: the segments are padded on the wire
+        new Random(11).nextBytes(data);
+        long before = s.dataInsPlacedDirectly();
+        byte[] a = target.encode(new Pdu.DataIn(false, false, false, false, false, 0, 0, c.initiatorTaskTag(),
+                Pdu.RESERVED_TAG, 0, c.cmdSN() + 1, c.cmdSN() + 64, 0, 0, 0, Bytes.of(Arrays.copyOf(data, 1001))));
+        byte[] b = target.encode(new Pdu.DataIn(false, false, false, false, false, 0, 0, c.initiatorTaskTag(),
+                Pdu.RESERVED_TAG, 0, c.cmdSN() + 1, c.cmdSN() + 64, 1, 1001,
+                0, Bytes.of(Arrays.copyOfRange(data, 1001, 3001))));
+        byte[] last = target.encode(new Pdu.DataIn(true, false, false, false, true, 0, 0, c.initiatorTaskTag(),
+                Pdu.RESERVED_TAG, target.statSN++, c.cmdSN() + 1, c.cmdSN() + 64, 2, 3001, 0,
+                Bytes.of(Arrays.copyOfRange(data, 3001, data.length))));
+        // the first PDU and the start of the second in one write, the rest byte by byte and in bulk
+        byte[] all = new byte[a.length + b.length + last.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        System.arraycopy(last, 0, all, a.length + b.length, last.length);
+        int cut = a.length + 30;
+        target.sendRaw(Arrays.copyOf(all, cut));
+        for (int i = cut; i < cut + 40; i++) {
+            Thread.sleep(1);
+            target.sendRaw(new byte[] {all[i]});
+        }
+        target.sendRaw(Arrays.copyOfRange(all, cut + 40, all.length));
+        ScsiResult r = result.get(5, TimeUnit.SECONDS);
+        assertThat(r).isInstanceOfSatisfying(ScsiResult.Completed.class, done -> {
+            assertThat(done.status()).isZero();
+            assertThat(done.transferred()).isEqualTo(data.length);
+        });
+        assertThat(s.dataInsPlacedDirectly() - before).isEqualTo(3);
+        byte[] got = new byte[data.length];
+        into.get(3, got);
+        assertThat(got).isEqualTo(data);
+        ByteBuffer whole = into.duplicate().clear();
+        assertThat(whole.get(2)).isZero();
+        assertThat(whole.get(3 + 4099)).isZero();
+        assertThat(into.position()).isEqualTo(3);
+        assertThat(into.limit()).isEqualTo(3 + 4099);
+    }
+
+    @Test
     void checkConditionCarriesSense() throws Exception {
         IscsiSession s = login(FakeTarget.answers("Yes", 8192, 65536, 262144));
         var result = s.execute(ScsiCommand.none(0, new byte[] {0, 0, 0, 0, 0, 0}));
