@@ -66,7 +66,7 @@ done
 JAR=daemon/target/mpath.jar
 if [ ! -f "$JAR" ] || [ -n "$(find core nbd daemon -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
     echo "building $JAR…" >&2
-    mvn -B -q -pl core,nbd,daemon package -DskipTests
+    mvn -B -q -pl daemon -am package -DskipTests
 fi
 
 mkdir -p "$OUT"

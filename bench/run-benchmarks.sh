@@ -26,7 +26,7 @@ case "$what" in
     *) echo "usage: $0 [all|selector|engine|scale]" >&2; exit 2 ;;
 esac
 
-mvn -B -q -pl core,bench package -DskipTests
+mvn -B -q -pl bench -am package -DskipTests
 mkdir -p "$OUT"
 
 header() {
