@@ -21,7 +21,6 @@ package io.mpath4j.core.select;
  *       its first completion): it is used only by probe, or, when no path has an estimate yet,
  *       the one with the fewest requests in flight is taken, queue-length style.</li>
  * </ul>
- * Ties go to the first candidate from a rotating start index, so equal paths share the load.
  *
  * <p>The kernel measures service time from the later of submission and the previous completion
  * on the path, so that a deep queue does not inflate the per-request figure; the engine should
@@ -29,57 +28,26 @@ package io.mpath4j.core.select;
  * table arguments (EWMA base weight, threshold multiplier) are accepted by
  * {@link PathSelectors#parse} but not used: the EWMA weight is fixed in {@link PathStats}.
  */
-public final class HistoricalServiceTimeSelector implements PathSelector {
+public final class HistoricalServiceTimeSelector extends EstimatingSelector {
 
     /** Probe period used by multipath.conf's plain "historical-service-time 0". */
     public static final long DEFAULT_STALE_PROBE_NANOS = 1_000_000_000L;
 
-    private final Rotation rotation = new Rotation();
-    private final long staleProbeNanos;
-
     public HistoricalServiceTimeSelector(long staleProbeNanos) {
-        if (staleProbeNanos <= 0) {
-            throw new IllegalArgumentException("stale probe period must be > 0, was " + staleProbeNanos);
-        }
-        this.staleProbeNanos = staleProbeNanos;
+        super(staleProbeNanos);
     }
 
     public HistoricalServiceTimeSelector() {
         this(DEFAULT_STALE_PROBE_NANOS);
     }
 
+    /**
+     * ewma × (inFlight + 1) as a double: exact while the product stays below 2^53 (a 1 s service
+     * time with a million requests in flight is 10^15), which covers every real path.
+     */
     @Override
-    public int select(PathStats[] candidates, long bytes, long nowNanos) {
-        int n = candidates.length;
-        int start = rotation.start(n);
-        int best = -1;
-        long bestEwma = 0;
-        long bestQueue = 0;
-        int unknown = start;
-        int unknownInFlight = Integer.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
-            PathStats p = candidates[i];
-            int inFlight = Math.max(0, p.inFlight());
-            long ewma = p.serviceTimeEwmaNanos();
-            if (StaleProbe.claim(p, inFlight, ewma, nowNanos, staleProbeNanos)) {
-                return i;
-            }
-            if (ewma <= 0) {
-                if (inFlight < unknownInFlight) {
-                    unknown = i;
-                    unknownInFlight = inFlight;
-                }
-                continue;
-            }
-            long queue = inFlight + 1L;
-            if (best < 0 || Products.compare(ewma, queue, bestEwma, bestQueue) < 0) {
-                best = i;
-                bestEwma = ewma;
-                bestQueue = queue;
-            }
-        }
-        return best >= 0 ? best : unknown;
+    double score(PathStats p, long ewma, int inFlight) {
+        return (double) ewma * (inFlight + 1);
     }
 
     @Override
@@ -87,8 +55,4 @@ public final class HistoricalServiceTimeSelector implements PathSelector {
         return "historical-service-time 0";
     }
 
-    @Override
-    public String toString() {
-        return describe() + " (probe every " + staleProbeNanos / 1_000_000 + " ms)";
-    }
 }

@@ -29,7 +29,7 @@ package io.mpath4j.core.select;
  * <p>The score is computed in double precision: the product of three factors can exceed a long
  * and only its order matters.
  */
-public final class LatencyErrorSelector implements PathSelector {
+public final class LatencyErrorSelector extends EstimatingSelector {
 
     /** Probe period for the plain "latency 0". */
     public static final long DEFAULT_STALE_PROBE_NANOS = HistoricalServiceTimeSelector.DEFAULT_STALE_PROBE_NANOS;
@@ -38,8 +38,6 @@ public final class LatencyErrorSelector implements PathSelector {
 
     private static final double PER_ERROR_UNIT = 1.0 / PathStats.ERROR_ONE;
 
-    private final Rotation rotation = new Rotation();
-    private final long staleProbeNanos;
     private final int errorPenalty;
     private final double penaltyPerUnit;
 
@@ -48,13 +46,10 @@ public final class LatencyErrorSelector implements PathSelector {
      * @param errorPenalty k in the score formula, ≥ 0 (0 makes this historical-service-time)
      */
     public LatencyErrorSelector(long staleProbeNanos, int errorPenalty) {
-        if (staleProbeNanos <= 0) {
-            throw new IllegalArgumentException("stale probe period must be > 0, was " + staleProbeNanos);
-        }
+        super(staleProbeNanos);
         if (errorPenalty < 0) {
             throw new IllegalArgumentException("error penalty must be ≥ 0, was " + errorPenalty);
         }
-        this.staleProbeNanos = staleProbeNanos;
         this.errorPenalty = errorPenalty;
         this.penaltyPerUnit = errorPenalty * PER_ERROR_UNIT;
     }
@@ -64,36 +59,8 @@ public final class LatencyErrorSelector implements PathSelector {
     }
 
     @Override
-    public int select(PathStats[] candidates, long bytes, long nowNanos) {
-        int n = candidates.length;
-        int start = rotation.start(n);
-        int best = -1;
-        double bestScore = 0;
-        int unknown = start;
-        int unknownInFlight = Integer.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
-            PathStats p = candidates[i];
-            int inFlight = Math.max(0, p.inFlight());
-            long ewma = p.serviceTimeEwmaNanos();
-            if (StaleProbe.claim(p, inFlight, ewma, nowNanos, staleProbeNanos)) {
-                return i;
-            }
-            if (ewma <= 0) {
-                // No estimate: used by probe only, unless no path has one (see HST).
-                if (inFlight < unknownInFlight) {
-                    unknown = i;
-                    unknownInFlight = inFlight;
-                }
-                continue;
-            }
-            double score = (double) ewma * (inFlight + 1) * (1.0 + penaltyPerUnit * p.errorRateEwma());
-            if (best < 0 || score < bestScore) {
-                best = i;
-                bestScore = score;
-            }
-        }
-        return best >= 0 ? best : unknown;
+    double score(PathStats p, long ewma, int inFlight) {
+        return (double) ewma * (inFlight + 1) * (1.0 + penaltyPerUnit * p.errorRateEwma());
     }
 
     @Override
@@ -101,8 +68,4 @@ public final class LatencyErrorSelector implements PathSelector {
         return errorPenalty == DEFAULT_ERROR_PENALTY ? "latency 0" : "latency 1 " + errorPenalty;
     }
 
-    @Override
-    public String toString() {
-        return describe() + " (probe every " + staleProbeNanos / 1_000_000 + " ms)";
-    }
 }
