@@ -1,0 +1,22 @@
+package io.mpath4j.lab.lu;
+
+/**
+ * The SCSI side of one lab target: every logical unit behind it. The iSCSI side
+ * ({@code io.mpath4j.lab.target}) calls it; it knows nothing of iSCSI. Implementations are
+ * thread-safe: tasks of many sessions arrive concurrently.
+ */
+public interface TaskExecutor {
+
+    /**
+     * Executes one command to completion, including commands to a LUN that does not exist
+     * (INQUIRY answers with peripheral qualifier 3, REPORT LUNS works, anything else is CHECK
+     * CONDITION ILLEGAL REQUEST / LOGICAL UNIT NOT SUPPORTED).
+     */
+    TaskResult execute(ScsiTask task);
+
+    /** LOGICAL UNIT RESET from {@code nexus}: every other nexus gets a POWER ON/RESET unit attention. */
+    void logicalUnitReset(long lun, Nexus nexus);
+
+    /** The transport lost the nexus (session closed or reinstated): clears its per-nexus state except PR registrations. */
+    void nexusLost(Nexus nexus);
+}
