@@ -6,6 +6,9 @@ import io.mpath4j.core.device.FailbackPolicy;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.core.device.NoPathRetry;
 import io.mpath4j.core.device.TopologyListing;
+import io.mpath4j.daemon.control.DeviceRegistry;
+import io.mpath4j.daemon.control.ManagementHandler;
+import io.mpath4j.daemon.control.ManagementServer;
 import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
@@ -93,6 +96,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chap-target-secret-env", paramLabel = "VAR", defaultValue = "MPATH_CHAP_TARGET_SECRET",
             description = "Environment variable holding the target's mutual CHAP secret (default ${DEFAULT-VALUE}).")
     String chapTargetSecretEnv;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "Also answer management commands (mpath show topology, fail path, …) on this Unix socket (mode 0600).")
+    java.nio.file.Path socket;
 
     @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export,"
             + " iscsi://[user[%%password]@]host[:port]/target-iqn/lun, or memory:SIZE for an in-memory disk")
@@ -192,6 +199,13 @@ final class ServeCommand implements Callable<Integer> {
                 out.print(TopologyListing.format(device.topology(), vendorProduct(paths)));
             });
             out.print(TopologyListing.format(device.topology(), vendorProduct(paths)));
+            DeviceRegistry registry = new DeviceRegistry();
+            registry.add(device, vendorProduct(paths));
+            ManagementServer management = socket == null ? null
+                    : ManagementServer.start(socket, registry, new ManagementHandler(registry, Duration.ofSeconds(10)));
+            if (management != null) {
+                out.println("management socket " + management.socketPath());
+            }
             InetSocketAddress bound = server.localAddress();
             out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
                     + " (Ctrl-C to stop)");
@@ -208,6 +222,9 @@ final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
             out.println("stopping: closing the export, then the paths");
+            if (management != null) {
+                management.close();
+            }
         } finally {
             stopped.countDown();
         }
