@@ -66,6 +66,28 @@ final class ResultTable {
         out.println();
     }
 
+    /** The management socket's round trips (issue 6's goal: the CLI's p99 ≤ 50 ms during a storm). */
+    static void printManagement(PrintStream out, long reads, Histogram quiet, Histogram during, Histogram settling) {
+        Histogram stormAndSettling = during.copy();
+        stormAndSettling.add(settling);
+        out.printf(Locale.ROOT, "`show topology map M` over the management socket (connect + request + reply), ms; %d requests%n%n", reads);
+        out.println("| phase | requests | p50 | p99 | p99.9 | max | p99 goal | ratio |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        for (var row : java.util.List.of(java.util.Map.entry("quiet", quiet), java.util.Map.entry("storm", during),
+                java.util.Map.entry("settling", settling), java.util.Map.entry("storm + settling", stormAndSettling))) {
+            Histogram h = row.getValue();
+            if (h.getTotalCount() == 0) {
+                out.printf(Locale.ROOT, "| %s | 0 | | | | | | |%n", row.getKey());
+                continue;
+            }
+            double p99 = ms(h.getValueAtPercentile(99));
+            out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | ≤ 50 | %s |%n", row.getKey(), h.getTotalCount(),
+                    ms(h.getValueAtPercentile(50)), p99, ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+                    ratio(p99, 50));
+        }
+        out.println();
+    }
+
     private static void row(PrintStream out, String what, double millis, String goal, String ratio) {
         out.printf(Locale.ROOT, "| %s | %.1f ms | %s | %s |%n", what, millis, goal, ratio);
     }

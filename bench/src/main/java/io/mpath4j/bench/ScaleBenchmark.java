@@ -95,21 +95,43 @@ public final class ScaleBenchmark {
         Histogram settling = TopologyReader.newHistogram();
         TopologyReader reader = new TopologyReader(fleet.devices, options.seed, MAX_READS, quiet);
         reader.start();
+        Histogram mQuiet = TopologyReader.newHistogram();
+        Histogram mStorm = TopologyReader.newHistogram();
+        Histogram mSettling = TopologyReader.newHistogram();
+        ManagementSocket management = options.managementReads ? ManagementSocket.start(fleet.devices) : null;
+        ManagementReader mReader = management == null ? null
+                : new ManagementReader(management.path(), fleet.devices, options.seed, MAX_READS, mQuiet);
+        if (mReader != null) {
+            mReader.start();
+        }
         // Quiet phase: the reader warms up (JIT) and shows the baseline while first checks run.
         Thread.sleep(options.quietMillis);
 
         long gcBefore = gcMillis();
         EventStorm events = new EventStorm(paths, options.stormThreads, options.events, options.seed);
         reader.switchTo(storm);
+        if (mReader != null) {
+            mReader.switchTo(mStorm);
+        }
         long s0 = System.nanoTime();
         events.run();
         long s1 = System.nanoTime();
         reader.switchTo(settling);
+        if (mReader != null) {
+            mReader.switchTo(mSettling);
+        }
         r.stormIssueNanos = s1 - s0;
         r.firstPollMismatches = devicesWithMismatches(fleet).size();
         r.settleNanos = awaitSettled(fleet, s1);
         r.longestPollNanos = longestPollNanos;
         reader.stop();
+        if (mReader != null) {
+            mReader.stop();
+            management.close();
+            if (mReader.errors.get() > 0) {
+                failures.add(mReader.errors.get() + " management requests failed; first: " + mReader.firstError);
+            }
+        }
         r.gcMillis = gcMillis() - gcBefore;
 
         if (r.settleNanos < 0) {
@@ -124,6 +146,9 @@ public final class ScaleBenchmark {
             failures.add(uncaught.get() + " uncaught exceptions (see stderr)");
         }
         new ResultTable(options, r, events, reader, quiet, storm, settling).print(System.out);
+        if (mReader != null) {
+            ResultTable.printManagement(System.out, mReader.reads.get(), mQuiet, mStorm, mSettling);
+        }
         if (!stragglers.isEmpty()) {
             System.out.println("last to settle (" + stragglers.size() + " devices at the last poll before settling), e.g.:");
             stragglers.stream().limit(5).forEach(line -> System.out.println("    " + line));
@@ -208,6 +233,9 @@ public final class ScaleBenchmark {
         long quietMillis;
         @Option(names = "--settle-timeout-s", defaultValue = "60", description = "Longest wait for every device to settle.")
         long settleTimeoutSeconds;
+        @Option(names = "--management-reads",
+                description = "Also time `show topology map M` round trips over a real management socket during the run.")
+        boolean managementReads;
         @Option(names = "--log-events", description = "Keep the devices' INFO event logs.")
         boolean logEvents;
 
