@@ -108,6 +108,7 @@ final class ServeCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean stopRequested;
     /** Held so the setting sticks: serve prints each device event with the new topology itself. */
     private static final java.util.logging.Logger DEVICE_LOG = java.util.logging.Logger.getLogger("io.mpath4j.device");
 
@@ -221,14 +222,20 @@ final class ServeCommand implements Callable<Integer> {
             }, "mpath-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+            stopRequested = true;
             out.println("stopping: closing the export, then the paths");
             if (management != null) {
                 management.close();
             }
         } finally {
+            // Printed before releasing the shutdown hook: once the hook returns, the JVM halts
+            // and a line printed after that point may never appear.
+            if (stopRequested) {
+                out.println("stopped");
+                out.flush();
+            }
             stopped.countDown();
         }
-        out.println("stopped");
         return 0;
     }
 
