@@ -668,7 +668,8 @@ final class DeviceState {
             retriesExhausted = false;
         }
         PathSlot[] usable = slots.stream().filter(PathSlot::usable).toArray(PathSlot[]::new);
-        device.publish(new Topology(device.name(), wwid, geometry, views, active, selector, queueMode(), ++version, route, usable));
+        device.publish(new Topology(device.name(), wwid, geometry, views, active, selector, queueMode(), ++version, route, usable,
+                slots.stream().map(sl -> sl.stats).toList()));
 
         if (usableNow) {
             if (!queue.isEmpty()) {

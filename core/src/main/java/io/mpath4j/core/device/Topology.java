@@ -27,9 +27,12 @@ public final class Topology {
     final PathSelector selector;
     /** Usable paths of every group: where a flush must also go if they hold unflushed writes. */
     final PathSlot[] usableSlots;
+    /** Every path's statistics, in {@link #paths()} order of the slots: what metrics read. */
+    private final List<PathStats> allStats;
 
     Topology(String name, String wwid, Geometry geometry, List<GroupView> groups, int activeGroup,
-             PathSelector selector, String queueMode, long version, PathSlot[] routeSlots, PathSlot[] usableSlots) {
+             PathSelector selector, String queueMode, long version, PathSlot[] routeSlots, PathSlot[] usableSlots,
+             List<PathStats> allStats) {
         this.name = name;
         this.wwid = wwid;
         this.geometry = geometry;
@@ -41,6 +44,7 @@ public final class Topology {
         this.version = version;
         this.routeSlots = routeSlots;
         this.usableSlots = usableSlots;
+        this.allStats = List.copyOf(allStats);
         this.routeStats = new PathStats[routeSlots.length];
         for (int i = 0; i < routeSlots.length; i++) {
             routeStats[i] = routeSlots[i].stats;
@@ -87,6 +91,11 @@ public final class Topology {
     /** Every path of the device, group by group. */
     public List<PathView> paths() {
         return groups.stream().flatMap(g -> g.paths().stream()).toList();
+    }
+
+    /** Live statistics of every path (counters keep moving after the snapshot was taken). */
+    public List<PathStats> pathStats() {
+        return allStats;
     }
 
     /** Number of paths I/O can be routed to right now. */

@@ -9,6 +9,7 @@ import io.mpath4j.core.device.TopologyListing;
 import io.mpath4j.daemon.control.DeviceRegistry;
 import io.mpath4j.daemon.control.ManagementHandler;
 import io.mpath4j.daemon.control.ManagementServer;
+import io.mpath4j.daemon.metrics.MetricsExporter;
 import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
@@ -100,6 +101,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH",
             description = "Also answer management commands (mpath show topology, fail path, …) on this Unix socket (mode 0600).")
     java.nio.file.Path socket;
+
+    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+            description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (use a loopback address; they are not authenticated).")
+    String metrics;
 
     @Parameters(arity = "1..*", paramLabel = "URI", description = "Path URIs: nbd://host[:port]/export,"
             + " iscsi://[user[%%password]@]host[:port]/target-iqn/lun, or memory:SIZE for an in-memory disk")
@@ -207,6 +212,13 @@ final class ServeCommand implements Callable<Integer> {
             if (management != null) {
                 out.println("management socket " + management.socketPath());
             }
+            MetricsExporter exporter = null;
+            if (metrics != null) {
+                exporter = new MetricsExporter(registry);
+                exporter.observe(device);
+                InetSocketAddress m = exporter.serve(hostPort(metrics, "--metrics"));
+                out.println("metrics at http://" + m.getHostString() + ":" + m.getPort() + "/metrics");
+            }
             InetSocketAddress bound = server.localAddress();
             out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
                     + " (Ctrl-C to stop)");
@@ -226,6 +238,9 @@ final class ServeCommand implements Callable<Integer> {
             out.println("stopping: closing the export, then the paths");
             if (management != null) {
                 management.close();
+            }
+            if (exporter != null) {
+                exporter.close();
             }
         } finally {
             // Printed before releasing the shutdown hook: once the hook returns, the JVM halts
@@ -288,31 +303,36 @@ final class ServeCommand implements Callable<Integer> {
     /** {@code ADDR:PORT[/EXPORT]}, with {@code [v6]:PORT} for IPv6. */
     record Listen(InetSocketAddress address, String export) {
         static Listen parse(String spec, String defaultExport) {
-            String hostPort = spec;
-            String export = defaultExport;
             int slash = spec.indexOf('/');
-            if (slash >= 0) {
-                hostPort = spec.substring(0, slash);
-                export = spec.substring(slash + 1);
-            }
-            int colon = hostPort.lastIndexOf(':');
-            if (colon <= 0 || colon == hostPort.length() - 1) {
-                throw new IllegalArgumentException("--nbd '" + spec + "' must be ADDR:PORT[/EXPORT], e.g. 127.0.0.1:10809/disk");
-            }
-            String host = hostPort.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(hostPort.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--nbd '" + spec + "': port is not a number");
-            }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("--nbd '" + spec + "': port out of range");
-            }
-            return new Listen(new InetSocketAddress(host, port), export);
+            String hostPort = slash >= 0 ? spec.substring(0, slash) : spec;
+            String export = slash >= 0 ? spec.substring(slash + 1) : defaultExport;
+            return new Listen(hostPort(hostPort, "--nbd", spec, "ADDR:PORT[/EXPORT], e.g. 127.0.0.1:10809/disk"), export);
         }
+    }
+
+    static InetSocketAddress hostPort(String spec, String option) {
+        return hostPort(spec, option, spec, "ADDR:PORT, e.g. 127.0.0.1:9469");
+    }
+
+    /** {@code ADDR:PORT}, with {@code [v6]:PORT} for IPv6; errors quote the option and its whole value. */
+    private static InetSocketAddress hostPort(String hostPort, String option, String spec, String form) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException(option + " '" + spec + "' must be " + form);
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + spec + "': port is not a number");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(option + " '" + spec + "': port out of range");
+        }
+        return new InetSocketAddress(host, port);
     }
 }

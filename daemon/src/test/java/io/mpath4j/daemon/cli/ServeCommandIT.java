@@ -108,6 +108,58 @@ class ServeCommandIT {
         assertThat(p.output()).contains(text);
     }
 
+    /**
+     * The administrator's view of a running serve: `mpath show topology` / `fail path` /
+     * `reinstate path` from a second JVM over the management socket, and a Prometheus scrape with
+     * curl, while fio runs against the export.
+     */
+    @Test
+    void answersManagementCommandsAndServesMetrics() throws Exception {
+        int port = PeerProcess.freePort();
+        int metricsPort = PeerProcess.freePort();
+        Path dir = Files.createTempDirectory("mpath4j-serve-it");
+        Path socket = dir.resolve("mpath.sock");
+        String pathB = "nbd://127.0.0.2:" + portB + "/";
+        try (PeerProcess serve = PeerProcess.startServer(mpath("serve", "--nbd", "127.0.0.1:" + port + "/disk",
+                        "--wwid", "3600mgmtit", "--polling-interval", "1", "--socket", socket.toString(),
+                        "--metrics", "127.0.0.1:" + metricsPort, "nbd://127.0.0.1:" + portA + "/", pathB),
+                "127.0.0.1", port, Duration.ofSeconds(30))) {
+            awaitOutput(serve, "serving mpatha at ");
+            assertThat(serve.output()).contains("management socket " + socket).contains("metrics at http://127.0.0.1:" + metricsPort + "/metrics");
+
+            String topology = PeerProcess.run(mpath("show", "topology", "-s", socket.toString()), Duration.ofSeconds(30))
+                    .requireSuccess("show topology").output();
+            assertThat(topology).startsWith("mpatha (3600mgmtit) mpath4j NBD,").contains(pathB + " active");
+
+            assertThat(PeerProcess.run(mpath("fail", "path", pathB, "-s", socket.toString()), Duration.ofSeconds(30))
+                    .requireSuccess("fail path").output()).isEqualTo("ok\n");
+            String json = PeerProcess.run(mpath("show", "paths", "--json", "-s", socket.toString()), Duration.ofSeconds(30))
+                    .requireSuccess("show paths").output();
+            assertThat(json).containsPattern("\"name\" : \"" + java.util.regex.Pattern.quote(pathB) + "\"[^}]*\"admin_failed\" : true");
+
+            PeerProcess.run(List.of("fio", "--name=metrics-it", "--ioengine=nbd", "--uri=nbd://127.0.0.1:" + port + "/disk",
+                    "--rw=randread", "--bs=4k", "--iodepth=8", "--size=8M", "--io_size=4M"), Duration.ofSeconds(60)).requireSuccess("fio");
+            String scrape = PeerProcess.run(List.of("curl", "-sf", "http://127.0.0.1:" + metricsPort + "/metrics"), Duration.ofSeconds(20))
+                    .requireSuccess("curl").output();
+            // every 4 KiB read went to path A: B was failed by hand
+            assertThat(scrape).containsPattern("mpath_path_io_total\\{device=\"mpatha\",path=\"nbd://127.0.0.1:" + portA + "/\"} [1-9]")
+                    .contains("mpath_path_up{device=\"mpatha\",path=\"" + pathB + "\"} 0")
+                    .contains("mpath_device_io_failed_total{device=\"mpatha\"} 0");
+
+            assertThat(PeerProcess.run(mpath("reinstate", "path", pathB, "-s", socket.toString()), Duration.ofSeconds(30))
+                    .requireSuccess("reinstate path").exitCode()).isZero();
+            PeerProcess.Result bad = PeerProcess.run(mpath("fail", "path", "nbd://nowhere/", "-s", socket.toString()), Duration.ofSeconds(30));
+            assertThat(bad.exitCode()).isEqualTo(1);
+            assertThat(bad.output()).startsWith("error: no path 'nbd://nowhere/'");
+
+            assertThat(serve.terminate(Duration.ofSeconds(20))).isIn(0, 143);
+            assertThat(socket).doesNotExist();
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     @Test
     void missingWwidIsAOneLineError() {
         PeerProcess.Result r = PeerProcess.run(mpath("serve", "--nbd", "127.0.0.1:1/x", "nbd://127.0.0.1:" + portA + "/"),
