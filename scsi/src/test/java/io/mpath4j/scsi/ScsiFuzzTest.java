@@ -99,7 +99,7 @@ class ScsiFuzzTest {
         }
     }
 
-    private static void check(Target t, byte[] input, long seed) {
+    static void check(Target t, byte[] input, long seed) {
         Object value;
         try {
             value = t.decoder().decode(input);
