@@ -55,6 +55,8 @@ public final class ConfigLoader {
     private final List<IscsiPortal> portals = new ArrayList<>();
     private final List<NbdEndpoint> endpoints = new ArrayList<>();
     private final List<NbdListener> listeners = new ArrayList<>();
+    /** Keywords of the section last read by {@link #settings} whose value was refused (already reported). */
+    private final java.util.Set<String> refused = new java.util.HashSet<>();
 
     private ConfigLoader() {
     }
@@ -188,7 +190,7 @@ public final class ConfigLoader {
             Map<String, Setting> all = byKeyword(settings(portal, Scope.PORTAL, Layer.DEFAULTS));
             Setting address = all.get("address");
             if (address == null) {
-                diagnostics.error(portal.at(), "portal without address");
+                missing(portal.at(), "address", "portal without address");
                 continue;
             }
             Setting user = all.get("chap_user");
@@ -209,7 +211,7 @@ public final class ConfigLoader {
         Setting uri = all.get("uri");
         Setting wwid = all.get("wwid");
         if (uri == null || wwid == null) {
-            diagnostics.error(s.at(), "endpoint without " + (uri == null ? "uri" : "wwid")
+            missing(s.at(), uri == null ? "uri" : "wwid", "endpoint without " + (uri == null ? "uri" : "wwid")
                     + (uri == null ? "" : ": NBD has no inquiry data, the wwid says which endpoints are paths of one unit"));
             return;
         }
@@ -226,7 +228,7 @@ public final class ConfigLoader {
     private void export(Section s) {
         Setting listen = byKeyword(settings(s, Scope.EXPORT_NBD, Layer.DEFAULTS)).get("listen");
         if (listen == null) {
-            diagnostics.error(s.at(), "nbd export without listen");
+            missing(s.at(), "listen", "nbd export without listen");
             return;
         }
         listeners.add(new NbdListener(HostPort.parse(listen.value(), NbdUri.DEFAULT_PORT), s.at()));
@@ -237,6 +239,7 @@ public final class ConfigLoader {
      * and left to the caller (protocol subsections of overrides are accepted and warned about).
      */
     private List<Setting> settings(Section s, Scope scope, Layer layer) {
+        refused.clear();
         Map<String, Setting> seen = new LinkedHashMap<>();
         for (ConfigNode node : s.children()) {
             switch (node) {
@@ -286,6 +289,7 @@ public final class ConfigLoader {
             ValueChecks.check(scope, canonical, e.value());
         } catch (IllegalArgumentException ex) {
             diagnostics.error(e.valueAt(), ex.getMessage());
+            refused.add(canonical);
             return null;
         }
         if (canonical.equals("features")) {
@@ -303,6 +307,13 @@ public final class ConfigLoader {
             diagnostics.warning(e.at(), "'property' rules never match: mpath4j's paths have no udev properties");
         }
         return new Setting(canonical, e.value(), e.valueAt(), layer);
+    }
+
+    /** Reports a required keyword as missing, unless it was there with a value already reported. */
+    private void missing(SourceLocation at, String keyword, String message) {
+        if (!refused.contains(keyword)) {
+            diagnostics.error(at, message);
+        }
     }
 
     private void unknownKeyword(Entry e, Scope scope, String sectionName) {
