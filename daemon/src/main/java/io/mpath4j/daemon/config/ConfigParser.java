@@ -57,10 +57,11 @@ public final class ConfigParser {
                 case WORD -> statement(tokens, first, at, open, file, lineNumber, diagnostics);
             }
         }
+        int lastLine = text.endsWith("\n") || text.endsWith("\r") ? lines.length - 1 : lines.length;
         while (open.size() > 1) {
             Open unclosed = open.pop();
             diagnostics.error(unclosed.at, "section '" + unclosed.name + "' is not closed: missing '}' before the end of "
-                    + file + " (line " + lines.length + ")");
+                    + file + " (line " + lastLine + ")");
             open.peek().children.add(new Section(unclosed.name, unclosed.at, unclosed.children));
         }
         return new Section(file, top.at, top.children);
@@ -74,6 +75,12 @@ public final class ConfigParser {
                 Token extra = tokens.get(2);
                 diagnostics.error(new SourceLocation(file, lineNumber, extra.column()), "'" + extra.text()
                         + "' after '" + name + " {': write one statement per line (multipath-tools would ignore the rest of this line)");
+            }
+            if (tokens.size() > 2 && tokens.getLast().kind() == Kind.CLOSE) {
+                // "device { … }" on one line: reported above; closed here so that the lines after it
+                // are not all reported as misplaced
+                open.peek().children.add(new Section(name, at, List.of()));
+                return;
             }
             open.push(new Open(name, at));
             return;

@@ -83,8 +83,8 @@ class ConfigParserTest {
     void unclosedSectionNamesWhereItWasOpened() {
         parse("defaults {\n\tpolling_interval 5\ndevices {\n\tdevice {\n\t}\n");
         assertThat(messages()).containsExactly(
-                "t.conf:3:1: error: section 'devices' is not closed: missing '}' before the end of t.conf (line 6)",
-                "t.conf:1:1: error: section 'defaults' is not closed: missing '}' before the end of t.conf (line 6)");
+                "t.conf:3:1: error: section 'devices' is not closed: missing '}' before the end of t.conf (line 5)",
+                "t.conf:1:1: error: section 'defaults' is not closed: missing '}' before the end of t.conf (line 5)");
     }
 
     @Test
