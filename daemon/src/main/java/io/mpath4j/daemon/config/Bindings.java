@@ -142,12 +142,13 @@ public final class Bindings {
             Files.createDirectories(parent);
         }
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             String out = fresh ? HEADER + text : needsNewline(ch) ? "\n" + text : text;
             ByteBuffer buf = ByteBuffer.wrap(out.getBytes(StandardCharsets.UTF_8));
+            long position = ch.size(); // append: earlier lines are never rewritten
             while (buf.hasRemaining()) {
-                ch.write(buf);
+                position += ch.write(buf, position);
             }
             ch.force(true);
         }

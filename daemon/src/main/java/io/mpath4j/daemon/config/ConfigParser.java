@@ -85,8 +85,15 @@ public final class ConfigParser {
             open.push(new Open(name, at));
             return;
         }
-        if (SECTION_NAMES.contains(name)) {
+        if (SECTION_NAMES.contains(name) && tokens.size() == 1) {
             diagnostics.error(at, "missing '{' after '" + name + "' (it must be on the same line)");
+            open.push(new Open(name, at));
+            return;
+        }
+        if (SECTION_NAMES.contains(name) && !name.equals("protocol")) { // protocol is also a blacklist keyword
+            Token found = tokens.get(1);
+            diagnostics.error(new SourceLocation(file, lineNumber, found.column()),
+                    "expecting '{' after '" + name + "', found '" + found.text() + "'");
             open.push(new Open(name, at));
             return;
         }

@@ -116,6 +116,12 @@ class ConfigParserTest {
     }
 
     @Test
+    void sectionNameFollowedByAWord() {
+        parse("defaults yes {\n}\n");
+        assertThat(messages()).first().isEqualTo("t.conf:1:10: error: expecting '{' after 'defaults', found 'yes'");
+    }
+
+    @Test
     void unclosedQuote() {
         Section top = parse("defaults {\n\tpath_selector \"service-time 0\n}\n");
         assertThat(messages()).containsExactly("t.conf:2:16: error: missing closing quote (\" opened here);"
