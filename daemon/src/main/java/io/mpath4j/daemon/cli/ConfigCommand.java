@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code mpath config check FILE}: validates a configuration file. */
-@Command(name = "config", description = "Work with configuration files.",
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Work with configuration files.",
         subcommands = {ConfigCommand.Check.class})
 public final class ConfigCommand implements Runnable {
 
@@ -24,7 +24,7 @@ public final class ConfigCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "check", description = {
+    @Command(name = "check", mixinStandardHelpOptions = true, description = {
             "Validates a configuration file (multipath.conf syntax plus mpath4j's iscsi, nbd and export sections).",
             "Prints every error and warning as FILE:LINE:COLUMN: severity: message on stderr.",
             "Exit status: 0 valid (\"ok: N warnings\" on stdout), 1 the file has errors, 2 the file cannot be read."})

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mpath show …}: what the daemon would use. */
-@Command(name = "show", description = "Show state and configuration.", subcommands = {ShowCommand.Config.class})
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show state and configuration.", subcommands = {ShowCommand.Config.class})
 public final class ShowCommand implements Runnable {
 
     @CommandLine.Spec
@@ -23,7 +23,7 @@ public final class ShowCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "config", description = {
+    @Command(name = "config", mixinStandardHelpOptions = true, description = {
             "Prints the effective configuration in multipath.conf syntax: every default with its value, the",
             "built-in device table with the file's devices merged in, overrides, multipaths and mpath4j's sections.",
             "For now this reads the file directly (the daemon and its management socket come later).",
