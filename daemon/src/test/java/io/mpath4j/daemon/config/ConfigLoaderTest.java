@@ -165,6 +165,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rawBytesOfTheFileAreCheckedWhereTheyStand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("bytes.conf");
+        // a NUL and an invalid UTF-8 byte outside quotes; the same invalid byte inside quotes is kept
+        java.nio.file.Files.write(file, new byte[] {'d', 'e', 'f', 'a', 'u', 'l', 't', 's', ' ', '{', '\n',
+            '\t', 'p', 'o', 'l', 'l', 'i', 'n', 'g', '_', 'i', 'n', 't', 'e', 'r', 'v', 'a', 'l', ' ', '5', 0, '\n',
+            '\t', 'a', 'l', 'i', 'a', 's', '_', 'p', 'r', 'e', 'f', 'i', 'x', ' ', (byte) 0xff, '\n', '}', '\n'});
+        assertThat(ConfigLoader.load(file).errors()).extracting(Diagnostic::toString).containsExactly(
+                file + ":2:20: error: character U+0000 outside quotes (multipath-tools would read it as a space);"
+                        + " quote the value or remove it",
+                file + ":3:15: error: character U+FFFD outside quotes (multipath-tools would read it as a space);"
+                        + " quote the value or remove it",
+                file + ":3:2: error: missing value for 'alias_prefix'");
+    }
+
+    @Test
+    void overridesProtocolSubsectionIsAcceptedWithWarnings() {
+        var result = ConfigLoader.parse("m.conf", """
+                overrides {
+                	no_path_retry queue
+                	protocol {
+                		type "scsi:iscsi"
+                		fast_io_fail_tmo 5
+                	}
+                }
+                """);
+        assertThat(result.ok()).isTrue();
+        assertThat(result.warnings()).extracting(d -> d.at().line()).containsExactly(4, 5);
+        assertThat(result.config().overrides().value("no_path_retry")).contains("queue");
+    }
+
+    @Test
     void suggestionNeedsACloseName() {
         assertThat(ConfigLoader.suggestion("polling_intervall", List.of("polling_interval", "failback")))
                 .isEqualTo("; did you mean 'polling_interval'?");
