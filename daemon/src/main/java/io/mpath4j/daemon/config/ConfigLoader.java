@@ -75,7 +75,10 @@ public final class ConfigLoader {
         if (!loader.diagnostics.hasErrors()) {
             loader.checkCombinations(config);
         }
-        return new Result(config, loader.diagnostics.all());
+        // in file order, as an editor lists them (syntax errors are found before keyword errors)
+        List<Diagnostic> sorted = new ArrayList<>(loader.diagnostics.all());
+        sorted.sort(java.util.Comparator.comparingInt((Diagnostic d) -> d.at().line()).thenComparingInt(d -> d.at().column()));
+        return new Result(config, sorted);
     }
 
     private void top(Section top) {

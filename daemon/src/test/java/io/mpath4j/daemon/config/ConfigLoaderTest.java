@@ -175,9 +175,9 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.load(file).errors()).extracting(Diagnostic::toString).containsExactly(
                 file + ":2:20: error: character U+0000 outside quotes (multipath-tools would read it as a space);"
                         + " quote the value or remove it",
+                file + ":3:2: error: missing value for 'alias_prefix'",
                 file + ":3:15: error: character U+FFFD outside quotes (multipath-tools would read it as a space);"
-                        + " quote the value or remove it",
-                file + ":3:2: error: missing value for 'alias_prefix'");
+                        + " quote the value or remove it");
     }
 
     @Test

@@ -108,18 +108,18 @@ class RealWorldConfigTest {
     void typosAreAllReportedWithTheirLines() throws IOException {
         ConfigLoader.Result r = load("typos.conf");
         assertThat(lines(r.errors())).containsExactly(
-                "typos.conf:7:28: error: extra data '0' after the value of 'path_selector'; quote a value of several words: path_selector \"round-robin 0\"",
-                "typos.conf:12:11: error: 'vendor' after 'device {': write one statement per line (multipath-tools would ignore the rest of this line)",
-                "typos.conf:26:1: error: section 'export' is not closed: missing '}' before the end of typos.conf (line 29)",
                 "typos.conf:3:2: error: unknown keyword 'path_selctor' in section 'defaults'; did you mean 'path_selector'?",
                 "typos.conf:4:11: error: failback must be immediate, manual, followover or a number of seconds, not 'immediatly'",
                 "typos.conf:5:16: error: no_path_retry must be fail, queue or a positive number, not 'qeue'",
                 "typos.conf:6:2: error: unknown keyword 'user_friendly_name' in section 'defaults'; did you mean 'user_friendly_names'?",
+                "typos.conf:7:28: error: extra data '0' after the value of 'path_selector'; quote a value of several words: path_selector \"round-robin 0\"",
                 "typos.conf:8:7: error: unknown prio 'alau'; valid: const, alua, ana, weightedpath, path_latency",
                 "typos.conf:12:2: error: device entry without vendor: both are needed to match units",
+                "typos.conf:12:11: error: 'vendor' after 'device {': write one statement per line (multipath-tools would ignore the rest of this line)",
                 "typos.conf:13:2: error: device entry without product: both are needed to match units",
                 "typos.conf:19:2: error: multipath entry without wwid",
                 "typos.conf:24:10: error: invalid regular expression \"^(sd[a-z]\": Unclosed group near index 9",
+                "typos.conf:26:1: error: section 'export' is not closed: missing '}' before the end of typos.conf (line 29)",
                 "typos.conf:28:10: error: \"127.0.0.1:99999\": port 99999 is not in 1..65535");
     }
 
