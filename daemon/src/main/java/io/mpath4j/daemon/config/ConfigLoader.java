@@ -397,6 +397,14 @@ public final class ConfigLoader {
         }
         java.util.Set<String> reported = new java.util.HashSet<>();
         for (Attributes a : combos) {
+            Setting prio = a.get("prio").orElseThrow();
+            // a prio in defaults is the baseline for units without ALUA; one in devices, overrides or
+            // multipaths reads as meant for the unit, and detect_prio silently overrules it
+            if (prio.layer().compareTo(Layer.DEVICES) >= 0 && !prio.value().equals("alua")
+                    && ValueChecks.yes(a.require("detect_prio")) && reported.add(prio.at() + "detect_prio")) {
+                diagnostics.warning(prio.at(), "prio " + prio.value() + " applies only to units without ALUA: detect_prio yes"
+                        + " picks alua for ALUA units first, as in multipath-tools; set detect_prio no to force " + prio.value());
+            }
             try {
                 SettingsMapper.deviceConfig(a, false);
             } catch (SettingException e) {

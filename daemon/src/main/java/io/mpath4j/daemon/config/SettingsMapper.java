@@ -24,7 +24,8 @@ public final class SettingsMapper {
 
     /**
      * @param unitReportsAlua whether the unit reports ALUA support (TPGS): with {@code detect_prio yes}
-     *     and no prio chosen above the defaults, the prioritizer becomes alua, as in multipath-tools
+     *     the prioritizer becomes alua whatever prio says, as multipath-tools' select_prio does
+     *     (detection comes before the multipaths, overrides, device and defaults settings)
      */
     public static DeviceConfig deviceConfig(Attributes s, boolean unitReportsAlua) {
         int rrMinIoRq = map(s, "rr_min_io_rq", v -> ValueChecks.positive("rr_min_io_rq", v));
@@ -58,7 +59,7 @@ public final class SettingsMapper {
         Setting prio = s.get("prio").orElseThrow();
         Setting args = s.get("prio_args").orElseThrow();
         boolean detect = ValueChecks.yes(s.require("detect_prio"));
-        if (detect && unitReportsAlua && prio.layer().compareTo(Layer.DEFAULTS) <= 0) {
+        if (detect && unitReportsAlua) {
             return Prioritizers.parse("alua", "");
         }
         try {

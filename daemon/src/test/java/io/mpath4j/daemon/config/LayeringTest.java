@@ -111,13 +111,20 @@ class LayeringTest {
     }
 
     @Test
-    void detectPrioPicksAluaOnlyWhenPrioWasNotChosenAboveTheDefaults() {
+    void detectPrioPicksAluaForAluaUnitsBeforeAnyConfiguredPrio() {
         ConfigResolver plain = resolver("");
         assertThat(plain.deviceConfig("w", "ACME", "Box", "", true).prioritizer().toString()).startsWith("alua");
         assertThat(plain.deviceConfig("w", "ACME", "Box", "", false).prioritizer().toString()).startsWith("const");
-        ConfigResolver chosen = resolver("overrides {\n\tprio const\n}\n");
-        assertThat(chosen.deviceConfig("w", "ACME", "Box", "", true).prioritizer().toString()).startsWith("const");
-        ConfigResolver off = resolver("defaults {\n\tdetect_prio no\n}\n");
+        // multipath-tools' select_prio detects first, so even an overrides prio loses on ALUA units ...
+        ConfigLoader.Result chosen = ConfigLoader.parse("l.conf", "overrides {\n\tprio const\n}\n");
+        assertThat(chosen.warnings()).extracting(Diagnostic::toString).containsExactly("l.conf:2:7: warning: prio const"
+                + " applies only to units without ALUA: detect_prio yes picks alua for ALUA units first, as in"
+                + " multipath-tools; set detect_prio no to force const");
+        ConfigResolver r = new ConfigResolver(chosen.config());
+        assertThat(r.deviceConfig("w", "ACME", "Box", "", true).prioritizer().toString()).startsWith("alua");
+        assertThat(r.deviceConfig("w", "ACME", "Box", "", false).prioritizer().toString()).startsWith("const");
+        // ... unless detection is off
+        ConfigResolver off = resolver("overrides {\n\tprio const\n\tdetect_prio no\n}\n");
         assertThat(off.deviceConfig("w", "ACME", "Box", "", true).prioritizer().toString()).startsWith("const");
     }
 
