@@ -77,9 +77,8 @@ public final class ConfigParser {
                         + "' after '" + name + " {': write one statement per line (multipath-tools would ignore the rest of this line)");
             }
             if (tokens.size() > 2 && tokens.getLast().kind() == Kind.CLOSE) {
-                // "device { … }" on one line: reported above; closed here so that the lines after it
-                // are not all reported as misplaced
-                open.peek().children.add(new Section(name, at, List.of()));
+                // "device { … }" on one line: reported above, and left out (its content was not read),
+                // but closed here so that the lines after it are not all reported as misplaced
                 return;
             }
             open.push(new Open(name, at));

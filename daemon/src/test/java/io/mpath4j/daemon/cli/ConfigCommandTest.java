@@ -50,7 +50,7 @@ class ConfigCommandTest {
         assertThat(run("config", "check", file.toString())).isEqualTo(1);
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).contains(file + ":3:2: error: unknown keyword 'path_selctor' in section 'defaults';"
-                + " did you mean 'path_selector'?").endsWith("error: " + file + ": 13 errors, 0 warnings\n");
+                + " did you mean 'path_selector'?").endsWith("error: " + file + ": 12 errors, 0 warnings\n");
     }
 
     @Test

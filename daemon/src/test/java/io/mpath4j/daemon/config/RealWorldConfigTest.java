@@ -114,7 +114,6 @@ class RealWorldConfigTest {
                 "typos.conf:6:2: error: unknown keyword 'user_friendly_name' in section 'defaults'; did you mean 'user_friendly_names'?",
                 "typos.conf:7:28: error: extra data '0' after the value of 'path_selector'; quote a value of several words: path_selector \"round-robin 0\"",
                 "typos.conf:8:7: error: unknown prio 'alau'; valid: const, alua, ana, weightedpath, path_latency",
-                "typos.conf:12:2: error: device entry without vendor: both are needed to match units",
                 "typos.conf:12:11: error: 'vendor' after 'device {': write one statement per line (multipath-tools would ignore the rest of this line)",
                 "typos.conf:13:2: error: device entry without product: both are needed to match units",
                 "typos.conf:19:2: error: multipath entry without wwid",
