@@ -73,8 +73,9 @@ final class ManagementCommands {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show devices, paths and counters of the running daemon.",
-            subcommands = {ShowTopology.class, ShowMaps.class, ShowPaths.class, ShowStatus.class})
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show devices, paths and counters of the running daemon, or a configuration file's effective settings.",
+            subcommands = {ShowTopology.class, ShowMaps.class, ShowPaths.class, ShowStatus.class, ShowConfigCommand.class})
     static final class Show implements Runnable {
         @Spec
         CommandSpec spec;
