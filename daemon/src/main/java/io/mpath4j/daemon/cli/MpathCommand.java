@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code mpath} command line. */
 @Command(name = "mpath", mixinStandardHelpOptions = true, version = "mpath4j 0.1.0",
         description = "Userspace multipath block I/O.",
-        subcommands = {DemoCommand.class, ServeCommand.class, DiscoverCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, DiscoverCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class MpathCommand implements Runnable {
 
     @CommandLine.Spec
