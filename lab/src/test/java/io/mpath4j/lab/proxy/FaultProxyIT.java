@@ -1,5 +1,6 @@
 package io.mpath4j.lab.proxy;
 
+import static io.mpath4j.nbd.Await.waitFor;
 import static io.mpath4j.nbd.PeerProcess.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +19,7 @@ import io.mpath4j.iscsi.IscsiPath;
 import io.mpath4j.iscsi.IscsiUri;
 import io.mpath4j.iscsi.TgtTarget;
 import io.mpath4j.nbd.PeerProcess;
+import io.mpath4j.nbd.VerifyingWorkload;
 import io.mpath4j.nbd.client.NbdClientOptions;
 import io.mpath4j.nbd.client.NbdPath;
 import io.mpath4j.nbd.client.NbdUri;
@@ -204,6 +206,21 @@ class FaultProxyIT {
     }
 
     @Test
+    void halfOpenLooksLikeATargetRebootTheInitiatorWasNotToldAbout() throws Exception {
+        FaultProxy proxy = proxy("127.0.0.1", nbdkit("127.0.0.1", "memory", "16M"));
+        NbdPath p = nbdPath(proxy, "proxy-it", NBD);
+        ConcurrentLinkedQueue<PathEvent> events = new ConcurrentLinkedQueue<>();
+        p.setEventListener(events::add);
+        assertThat(io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)), 5)).isEqualTo(IoStatus.OK);
+        assertThat(proxy.halfOpen()).isEqualTo(1);
+        IoStatus unanswered = io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)), 10);
+        assertThat(unanswered).as("nobody answers on the half-open connection").isInstanceOf(IoStatus.PathError.class);
+        waitFor(() -> ioOk(p), Duration.ofSeconds(10), "a new connection (not half-open) works");
+        assertThat(proxy.counters().bytesDropped()).as("the request went nowhere").isPositive();
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(PathEvent.ConnectionLost.class));
+    }
+
+    @Test
     void rateLimitBoundsTheThroughput() throws Exception {
         FaultProxy proxy = proxy("127.0.0.1", nbdkit("127.0.0.1", "memory", "16M"));
         NbdPath p = nbdPath(proxy, "proxy-it", NBD.withRequestTimeout(Duration.ofSeconds(30)));
@@ -272,22 +289,22 @@ class FaultProxyIT {
 
         VerifyingWorkload w = new VerifyingWorkload(d, 4, 64, System.nanoTime());
         w.start();
-        waitFor(() -> w.ops.get() > 300, Duration.ofSeconds(10), "workload warm-up");
+        waitFor(() -> w.ops() > 300, Duration.ofSeconds(10), "workload warm-up");
         proxyA.blackhole(BlackholeMode.HOLD);
         long cut = System.nanoTime();
         waitFor(() -> view(d, a).failed(), Duration.ofSeconds(10), "the blackholed path is failed");
         long failedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
-        long before = w.ops.get();
-        waitFor(() -> w.ops.get() > before + 500, Duration.ofSeconds(10), "I/O continues on the other path");
+        long before = w.ops();
+        waitFor(() -> w.ops() > before + 500, Duration.ofSeconds(10), "I/O continues on the other path");
         proxyA.restore();
         waitFor(() -> !view(d, a).failed(), Duration.ofSeconds(15), "the path is reinstated after restore");
-        long after = w.ops.get();
-        waitFor(() -> w.ops.get() > after + 300, Duration.ofSeconds(10), "I/O after reinstatement");
+        long after = w.ops();
+        waitFor(() -> w.ops() > after + 300, Duration.ofSeconds(10), "I/O after reinstatement");
         w.stop();
         w.verifyAll();
         System.out.printf("FaultProxyIT engine: %d verified ops, path failed %d ms after the blackhole, %d redrives%n",
-                w.ops.get(), failedMs, d.counters().redrives());
-        assertThat(w.failures).as("errors or mismatches seen by the workload (seed %d)", w.seed).isEmpty();
+                w.ops(), failedMs, d.counters().redrives());
+        assertThat(w.failures()).as("errors or mismatches seen by the workload (seed %d)", w.seed()).isEmpty();
         assertThat(proxyB.counters().resets()).isZero();
     }
 
@@ -309,103 +326,5 @@ class FaultProxyIT {
         byte[] b = new byte[size];
         new Random(seed * 31 + size * 7919L + i).nextBytes(b);
         return b;
-    }
-
-    static void waitFor(BooleanSupplier cond, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /**
-     * Each worker owns disjoint 4 KiB blocks, writes a (block, generation) pattern and reads its
-     * blocks back against the last acknowledged generation; any error or mismatch is recorded.
-     * Bounded: stops on {@link #stop()} or after 100,000 operations.
-     */
-    private static final class VerifyingWorkload {
-        static final int BLOCK = 4096;
-        final MultipathDevice device;
-        final int workers;
-        final int blocksPerWorker;
-        final long seed;
-        final long[] acked;
-        final AtomicLong ops = new AtomicLong();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final List<Thread> threads = new ArrayList<>();
-
-        VerifyingWorkload(MultipathDevice device, int workers, int blocksPerWorker, long seed) {
-            this.device = device;
-            this.workers = workers;
-            this.blocksPerWorker = blocksPerWorker;
-            this.seed = seed;
-            this.acked = new long[workers * blocksPerWorker];
-        }
-
-        void start() {
-            for (int w = 0; w < workers; w++) {
-                int worker = w;
-                threads.add(Thread.ofVirtual().start(() -> run(worker)));
-            }
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(30_000);
-            }
-        }
-
-        private static byte[] pattern(int block, long gen) {
-            byte[] b = new byte[BLOCK];
-            if (gen > 0) {
-                new Random(block * 1_000_003L + gen).nextBytes(b);
-            }
-            return b;
-        }
-
-        private IoStatus submit(IoRequest r) {
-            try {
-                return device.submit(r).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return new IoStatus.PathError("test: " + e, false);
-            }
-        }
-
-        private void run(int worker) {
-            Random rnd = new Random(seed + worker);
-            while (!stop.get() && ops.get() < 100_000) {
-                int block = worker * blocksPerWorker + rnd.nextInt(blocksPerWorker);
-                long gen = acked[block] + 1;
-                IoStatus s = submit(new IoRequest.Write((long) block * BLOCK, ByteBuffer.wrap(pattern(block, gen)), false));
-                if (!s.isOk()) {
-                    failures.add("write block " + block + " gen " + gen + ": " + s);
-                    continue;
-                }
-                acked[block] = gen;
-                check(block);
-                ops.incrementAndGet();
-            }
-        }
-
-        private void check(int block) {
-            ByteBuffer b = ByteBuffer.allocate(BLOCK);
-            IoStatus s = submit(new IoRequest.Read((long) block * BLOCK, b));
-            if (!s.isOk()) {
-                failures.add("read block " + block + ": " + s);
-            } else if (!Arrays.equals(b.array(), pattern(block, acked[block]))) {
-                failures.add("block " + block + " does not hold generation " + acked[block]);
-            }
-        }
-
-        void verifyAll() {
-            for (int block = 0; block < acked.length; block++) {
-                check(block);
-            }
-        }
     }
 }
