@@ -99,6 +99,18 @@ class FaultProxyIT {
         return closing(NbdPath.connect(new NbdUri(a.getHostString(), a.getPort(), ""), wwid, o));
     }
 
+    /** An NbdPath through a proxy to nbdkit memory, with the path's events collected. */
+    private record Watched(FaultProxy proxy, NbdPath path, ConcurrentLinkedQueue<PathEvent> events) {
+    }
+
+    private Watched watchedPathThroughAProxy() throws IOException {
+        FaultProxy proxy = proxy("127.0.0.1", nbdkit("127.0.0.1", "memory", "16M"));
+        NbdPath p = nbdPath(proxy, "proxy-it", NBD);
+        ConcurrentLinkedQueue<PathEvent> events = new ConcurrentLinkedQueue<>();
+        p.setEventListener(events::add);
+        return new Watched(proxy, p, events);
+    }
+
     private static IoStatus io(io.mpath4j.core.path.Path p, IoRequest r, int seconds) throws Exception {
         CompletableFuture<IoStatus> f = new CompletableFuture<>();
         p.submit(r, f::complete);
@@ -168,56 +180,47 @@ class FaultProxyIT {
 
     @Test
     void blackholeMakesNbdRequestsTimeOutAsPathErrorsAndRestoreBringsThePathBack() throws Exception {
-        FaultProxy proxy = proxy("127.0.0.1", nbdkit("127.0.0.1", "memory", "16M"));
-        NbdPath p = nbdPath(proxy, "proxy-it", NBD);
-        ConcurrentLinkedQueue<PathEvent> events = new ConcurrentLinkedQueue<>();
-        p.setEventListener(events::add);
-        assertThat(io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)), 5)).isEqualTo(IoStatus.OK);
+        Watched w = watchedPathThroughAProxy();
+        assertThat(io(w.path(), new IoRequest.Read(0, ByteBuffer.allocate(4096)), 5)).isEqualTo(IoStatus.OK);
 
-        proxy.blackhole(BlackholeMode.HOLD);
+        w.proxy().blackhole(BlackholeMode.HOLD);
         long start = System.nanoTime();
-        IoStatus lost = io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)), 10);
+        IoStatus lost = io(w.path(), new IoRequest.Read(0, ByteBuffer.allocate(4096)), 10);
         System.out.printf("FaultProxyIT blackhole: NBD read failed after %d ms: %s%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), lost);
         assertThat(lost).as("silent loss ends as a path error at the request timeout").isInstanceOf(IoStatus.PathError.class);
-        assertThat(proxy.counters().active()).as("the proxy kept the connection open").isPositive();
+        assertThat(w.proxy().counters().active()).as("the proxy kept the connection open").isPositive();
 
-        proxy.restore();
-        waitFor(() -> ioOk(p), Duration.ofSeconds(10), "the path works again after restore");
-        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(PathEvent.ConnectionLost.class));
+        w.proxy().restore();
+        waitFor(() -> ioOk(w.path()), Duration.ofSeconds(10), "the path works again after restore");
+        assertThat(w.events()).anySatisfy(e -> assertThat(e).isInstanceOf(PathEvent.ConnectionLost.class));
     }
 
     @Test
     void resetLosesTheConnectionAndNbdPathReconnects() throws Exception {
-        FaultProxy proxy = proxy("127.0.0.1", nbdkit("127.0.0.1", "memory", "16M"));
-        NbdPath p = nbdPath(proxy, "proxy-it", NBD);
-        ConcurrentLinkedQueue<PathEvent> events = new ConcurrentLinkedQueue<>();
-        p.setEventListener(events::add);
-        assertThat(io(p, new IoRequest.Write(0, ByteBuffer.wrap(content(1, 4096, 0)), false), 5)).isEqualTo(IoStatus.OK);
-        assertThat(proxy.reset()).isEqualTo(1);
-        waitFor(() -> events.stream().anyMatch(e -> e instanceof PathEvent.ConnectionLost), Duration.ofSeconds(5),
+        Watched w = watchedPathThroughAProxy();
+        assertThat(io(w.path(), new IoRequest.Write(0, ByteBuffer.wrap(content(1, 4096, 0)), false), 5)).isEqualTo(IoStatus.OK);
+        assertThat(w.proxy().reset()).isEqualTo(1);
+        waitFor(() -> w.events().stream().anyMatch(e -> e instanceof PathEvent.ConnectionLost), Duration.ofSeconds(5),
                 "connection lost reported");
-        waitFor(() -> events.stream().anyMatch(e -> e instanceof PathEvent.ConnectionRestored), Duration.ofSeconds(10),
+        waitFor(() -> w.events().stream().anyMatch(e -> e instanceof PathEvent.ConnectionRestored), Duration.ofSeconds(10),
                 "reconnected");
         ByteBuffer back = ByteBuffer.allocate(4096);
-        assertThat(io(p, new IoRequest.Read(0, back), 5)).isEqualTo(IoStatus.OK);
+        assertThat(io(w.path(), new IoRequest.Read(0, back), 5)).isEqualTo(IoStatus.OK);
         assertThat(back.array()).as("the data written before the reset is there").isEqualTo(content(1, 4096, 0));
-        assertThat(proxy.counters().accepted()).isEqualTo(2);
+        assertThat(w.proxy().counters().accepted()).isEqualTo(2);
     }
 
     @Test
     void halfOpenLooksLikeATargetRebootTheInitiatorWasNotToldAbout() throws Exception {
-        FaultProxy proxy = proxy("127.0.0.1", nbdkit("127.0.0.1", "memory", "16M"));
-        NbdPath p = nbdPath(proxy, "proxy-it", NBD);
-        ConcurrentLinkedQueue<PathEvent> events = new ConcurrentLinkedQueue<>();
-        p.setEventListener(events::add);
-        assertThat(io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)), 5)).isEqualTo(IoStatus.OK);
-        assertThat(proxy.halfOpen()).isEqualTo(1);
-        IoStatus unanswered = io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)), 10);
+        Watched w = watchedPathThroughAProxy();
+        assertThat(io(w.path(), new IoRequest.Read(0, ByteBuffer.allocate(4096)), 5)).isEqualTo(IoStatus.OK);
+        assertThat(w.proxy().halfOpen()).isEqualTo(1);
+        IoStatus unanswered = io(w.path(), new IoRequest.Read(0, ByteBuffer.allocate(4096)), 10);
         assertThat(unanswered).as("nobody answers on the half-open connection").isInstanceOf(IoStatus.PathError.class);
-        waitFor(() -> ioOk(p), Duration.ofSeconds(10), "a new connection (not half-open) works");
-        assertThat(proxy.counters().bytesDropped()).as("the request went nowhere").isPositive();
-        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(PathEvent.ConnectionLost.class));
+        waitFor(() -> ioOk(w.path()), Duration.ofSeconds(10), "a new connection (not half-open) works");
+        assertThat(w.proxy().counters().bytesDropped()).as("the request went nowhere").isPositive();
+        assertThat(w.events()).anySatisfy(e -> assertThat(e).isInstanceOf(PathEvent.ConnectionLost.class));
     }
 
     @Test
