@@ -1,15 +1,14 @@
 package io.mpath4j.lab.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mpath4j.nbd.PeerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,48 +23,37 @@ import org.junit.jupiter.api.Test;
  */
 class TestbedIT {
 
-    private static final Path SCRIPT = Path.of("testbed", "testbed.sh");
     private static final int NBD_PORT = 10809;
-    private final String prefix = "mp4j" + ProcessHandle.current().pid() % 100_000;
-    private final List<PeerProcess> servers = new ArrayList<>();
+    private final String prefix = Testbed.uniquePrefix("mp4j");
+    private Testbed bed;
     private Path file;
 
     @BeforeEach
     void root() throws IOException {
-        String uid = PeerProcess.run(List.of("id", "-u"), Duration.ofSeconds(5)).output().strip();
-        assumeTrue(uid.equals("0"), "testbed.sh needs root (ip netns add); this test runs as uid " + uid);
+        Testbed.assumeAvailable();
         PeerProcess.requireTool("nbdkit");
         PeerProcess.requireTool("nbdinfo");
         PeerProcess.requireTool("nbdcopy");
         file = Files.createTempFile(Path.of("/dev/shm"), "mpath4j-testbed-", ".img");
         byte[] data = new byte[8 << 20]; // not sparse: nbdcopy skips holes it learns of from the extents
-        new java.util.Random(5).nextBytes(data);
+        new Random(5).nextBytes(data);
         Files.write(file, data);
     }
 
     @AfterEach
     void destroy() throws IOException {
-        if (file == null) {
-            return; // skipped
+        if (bed != null) {
+            bed.close(); // also after a failure
         }
-        bed("destroy"); // the trap: also after a failure
-        servers.forEach(PeerProcess::close);
-        Files.deleteIfExists(file);
-    }
-
-    private PeerProcess.Result bed(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(SCRIPT.toString(), "-p", prefix));
-        cmd.addAll(List.of(args));
-        return PeerProcess.run(cmd, Duration.ofSeconds(60));
-    }
-
-    private String addr(int path) {
-        return bed("addr", Integer.toString(path)).requireSuccess("addr").output().strip();
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** nbdinfo inside the initiator namespace, given up by timeout(1) after {@code seconds} (exit 124). */
     private PeerProcess.Result nbdinfo(int path, int seconds) {
-        return bed("run-init", "timeout", Integer.toString(seconds), "nbdinfo", "--size", "nbd://" + addr(path) + ":" + NBD_PORT);
+        return bed.run("run-init", "timeout", Integer.toString(seconds), "nbdinfo", "--size",
+                "nbd://" + bed.addr(path) + ":" + NBD_PORT);
     }
 
     private void awaitReachable(int path) throws InterruptedException {
@@ -81,43 +69,37 @@ class TestbedIT {
 
     @Test
     void cutRestoreRateAndDestroy() throws Exception {
-        PeerProcess.Result created = bed("create", "2");
-        assumeTrue(!created.output().contains("Operation not permitted"),
-                "this machine does not allow network namespaces: " + created.output());
-        created.requireSuccess("testbed create 2");
-        assertThat(created.output()).contains("path 1: " + prefix + "-init " + prefix + "i1 10.200.1.1/30 <-> " + prefix + "-t1 "
-                + prefix + "t1 10.200.1.2/30");
+        bed = Testbed.create(prefix, 2);
+        assertThat(bed.run("status").output()).contains(prefix + "-init", prefix + "i1", "10.200.1.1/30", prefix + "-t1",
+                prefix + "t1", "10.200.1.2/30", prefix + "-t2", "10.200.2.2/30");
         assertThat(namespaces()).containsExactlyInAnyOrder(prefix + "-init", prefix + "-t1", prefix + "-t2");
-        assertThat(bed("create", "2").exitCode()).as("a second create of the same bed is refused").isEqualTo(2);
+        assertThat(bed.run("create", "2").exitCode()).as("a second create of the same bed is refused").isEqualTo(2);
 
-        for (int path = 1; path <= 2; path++) {
-            servers.add(PeerProcess.start(List.of(SCRIPT.toString(), "-p", prefix, "run-target", Integer.toString(path),
-                    "nbdkit", "-f", "--exit-with-parent", "-i", addr(path), "-p", Integer.toString(NBD_PORT), "file", file.toString())));
-        }
+        List<PeerProcess> servers = List.of(nbdkitIn(1), nbdkitIn(2));
         awaitReachable(1);
         awaitReachable(2);
 
-        bed("cut", "1").requireSuccess("cut 1");
+        bed.run("cut", "1").requireSuccess("cut 1");
         PeerProcess.Result cut = nbdinfo(1, 3);
         assertThat(cut.exitCode()).as("a cut path is unreachable: %s", cut.output()).isNotZero();
         awaitReachable(2);
 
-        bed("restore", "1").requireSuccess("restore 1");
+        bed.run("restore", "1").requireSuccess("restore 1");
         awaitReachable(1);
 
-        bed("rate", "1", "16mbit").requireSuccess("rate 1 16mbit");
-        assertThat(bed("status").output()).contains("htb");
+        bed.run("rate", "1", "16mbit").requireSuccess("rate 1 16mbit");
+        assertThat(bed.run("status").output()).contains("htb");
         long start = System.nanoTime();
-        bed("run-init", "timeout", "60", "nbdcopy", "nbd://" + addr(1) + ":" + NBD_PORT, "null:").requireSuccess("nbdcopy");
+        bed.run("run-init", "timeout", "60", "nbdcopy", "nbd://" + bed.addr(1) + ":" + NBD_PORT, "null:").requireSuccess("nbdcopy");
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("TestbedIT: 8 MiB read over path 1 at 16mbit (2 MB/s) in %.2f s%n", seconds);
         // 8 MiB at 2 MB/s is 4.2 s; htb never runs ahead of its rate by more than a burst
         assertThat(seconds).isGreaterThan(3.0);
-        assertThat(bed("rate", "1", "fast").exitCode()).as("a rate tc would not take is refused").isEqualTo(2);
-        bed("rate", "1", "off").requireSuccess("rate 1 off");
-        assertThat(bed("status").output()).doesNotContain("htb");
+        assertThat(bed.run("rate", "1", "fast").exitCode()).as("a rate tc would not take is refused").isEqualTo(2);
+        bed.run("rate", "1", "off").requireSuccess("rate 1 off");
+        assertThat(bed.run("status").output()).doesNotContain("htb");
 
-        bed("destroy").requireSuccess("destroy");
+        bed.run("destroy").requireSuccess("destroy");
         assertThat(namespaces()).isEmpty();
         assertThat(PeerProcess.run(List.of("ip", "-o", "link", "show"), Duration.ofSeconds(5)).output())
                 .as("no veth of ours in the root namespace").doesNotContain(prefix);
@@ -125,8 +107,13 @@ class TestbedIT {
             s.kill(); // reaps the process destroy killed
             assertThat(s.isAlive()).isFalse();
         }
-        assertThat(bed("destroy").exitCode()).as("destroy is idempotent").isZero();
-        assertThat(bed("status").output().strip()).isEqualTo("test bed '" + prefix + "': none");
+        assertThat(bed.run("destroy").exitCode()).as("destroy is idempotent").isZero();
+        assertThat(bed.run("status").output().strip()).isEqualTo("test bed '" + prefix + "': none");
+    }
+
+    private PeerProcess nbdkitIn(int path) {
+        return bed.start("run-target", Integer.toString(path), "nbdkit", "-f", "--exit-with-parent", "-i", bed.addr(path),
+                "-p", Integer.toString(NBD_PORT), "file", file.toString());
     }
 
     private List<String> namespaces() {
