@@ -28,6 +28,7 @@ final class ProxiedConnection {
     private volatile Socket upstream;
     private volatile Pump toUpstream;
     private volatile Pump toClient;
+    private boolean halfOpenPending; // guarded by this
 
     ProxiedConnection(String name, Socket client, InetSocketAddress upstreamAddress, Duration connectTimeout,
             ControlBoard board, TokenBucket toUpstreamBucket, TokenBucket toClientBucket, Tally tally, Runnable onClose) {
@@ -61,10 +62,15 @@ final class ProxiedConnection {
                 return;
             }
             client.setTcpNoDelay(true);
-            toUpstream = new Pump(this, Direction.TO_UPSTREAM, client, s, board, toUpstreamBucket, tally);
-            toClient = new Pump(this, Direction.TO_CLIENT, s, client, board, toClientBucket, tally);
-            toUpstream.start(name);
-            toClient.start(name);
+            synchronized (this) {
+                toUpstream = new Pump(this, Direction.TO_UPSTREAM, client, s, board, toUpstreamBucket, tally);
+                toClient = new Pump(this, Direction.TO_CLIENT, s, client, board, toClientBucket, tally);
+                toUpstream.start(name);
+                toClient.start(name);
+                if (halfOpenPending) {
+                    applyHalfOpen();
+                }
+            }
             if (closed.get()) { // reset while the pumps were being made: they must not wait forever
                 toUpstream.interrupt();
                 toClient.interrupt();
@@ -119,19 +125,25 @@ final class ProxiedConnection {
      * Half-open: the upstream connection is closed (an orderly FIN; the target forgets the session)
      * while the initiator's connection stays open, and what the initiator sends from now on is read
      * and discarded. The initiator is left with a connection nobody answers on, as after a target
-     * reboot it was not told about. Returns false if the connection is not pumping (yet).
+     * reboot it was not told about. A connection still being set up becomes half-open as soon as
+     * its upstream connection is made. Returns false if the connection is closed.
      */
-    boolean halfOpen() {
-        Pump up = toUpstream;
-        Pump down = toClient;
-        Socket s = upstream;
-        if (up == null || down == null || s == null || closed.get()) {
+    synchronized boolean halfOpen() {
+        if (closed.get()) {
             return false;
         }
-        up.swallow();
-        down.stop();
-        closeQuietly(s);
+        if (toUpstream == null) {
+            halfOpenPending = true;
+        } else {
+            applyHalfOpen();
+        }
         return true;
+    }
+
+    private void applyHalfOpen() {
+        toUpstream.swallow();
+        toClient.stop();
+        closeQuietly(upstream);
     }
 
     private void release() {

@@ -1,5 +1,7 @@
 package io.mpath4j.lab.proxy;
 
+import java.util.function.LongSupplier;
+
 /**
  * A token bucket in bytes for one direction of the proxy, shared by all its connections (a link's
  * bandwidth is shared too). The bucket holds at most a tenth of a second's worth of bytes (at least
@@ -7,9 +9,19 @@ package io.mpath4j.lab.proxy;
  */
 final class TokenBucket {
 
+    private final LongSupplier nanoClock;
     private double tokens;
-    private long last = System.nanoTime();
+    private long last;
     private long rate;
+
+    TokenBucket() {
+        this(System::nanoTime);
+    }
+
+    TokenBucket(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.last = nanoClock.getAsLong();
+    }
 
     /** The largest piece a writer may ask for at {@code bytesPerSecond}. */
     static int burst(long bytesPerSecond) {
@@ -21,7 +33,7 @@ final class TokenBucket {
      * takes none and returns how many nanoseconds until there will be.
      */
     synchronized long take(int n, long bytesPerSecond) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         double cap = burst(bytesPerSecond);
         if (bytesPerSecond != rate) {
             rate = bytesPerSecond; // a new limit starts from a bucket no fuller than its new size
