@@ -71,7 +71,7 @@ class ServeOverTestbedIT {
 
         CompletableFuture<PeerProcess.Result> fio = CompletableFuture.supplyAsync(() -> bed.run("run-init", "fio",
                 "--name=bed-it", "--ioengine=nbd", "--uri=nbd://127.0.0.1:10810/disk", "--rw=randrw", "--bs=4k",
-                "--iodepth=16", "--size=16M", "--verify=crc32c", "--verify_fatal=1", "--runtime=12", "--time_based"));
+                "--iodepth=16", "--size=16M", "--verify=crc32c", "--verify_fatal=1", "--verify_state_save=0", "--runtime=12", "--time_based"));
         Thread.sleep(3_000);
         long cut = System.nanoTime();
         bed.run("cut", "1").requireSuccess("cut 1");
