@@ -1,5 +1,6 @@
 package io.mpath4j.iscsi;
 
+import static io.mpath4j.nbd.Await.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +17,7 @@ import io.mpath4j.iscsi.session.ScsiResult;
 import io.mpath4j.iscsi.session.TmfResponse;
 import io.mpath4j.iscsi.session.LoginException;
 import io.mpath4j.nbd.PeerProcess;
+import io.mpath4j.nbd.VerifyingWorkload;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -346,18 +348,18 @@ class IscsiPathIT {
         List<IscsiPath> paths = r.singleUnit();
         assertThat(paths).hasSize(2);
         var d = device(paths);
-        Workload w = new Workload(d, 8, 64, System.nanoTime());
+        VerifyingWorkload w = new VerifyingWorkload(d, 8, 64, System.nanoTime());
         w.start();
-        waitFor(() -> w.ops.get() > 300, Duration.ofSeconds(10), "workload warm-up");
-        long before = w.ops.get();
+        waitFor(() -> w.ops() > 300, Duration.ofSeconds(10), "workload warm-up");
+        long before = w.ops();
         t.deletePortal("127.0.0.2"); // closes the listener; the established connection may live on
         paths.get(1).abortSession("test: portal deleted");
-        waitFor(() -> w.ops.get() > before + 500, Duration.ofSeconds(10), "I/O continues");
+        waitFor(() -> w.ops() > before + 500, Duration.ofSeconds(10), "I/O continues");
         waitFor(() -> view(d, paths.get(1)).failed(), Duration.ofSeconds(5), "path through the deleted portal failed");
         w.stop();
         w.verifyAll();
-        assertThat(w.failures).as("I/O errors or mismatches (seed %d)", w.seed).isEmpty();
-        System.out.printf("two portals: %d verified ops, %d redrives%n", w.ops.get(), d.counters().redrives());
+        assertThat(w.failures()).as("I/O errors or mismatches (seed %d)", w.seed()).isEmpty();
+        System.out.printf("two portals: %d verified ops, %d redrives%n", w.ops(), d.counters().redrives());
         assertThat(paths.get(0).session().parameters().targetPortalGroupTag()).hasValue(1);
     }
 
@@ -387,127 +389,23 @@ class IscsiPathIT {
         java.util.concurrent.ConcurrentLinkedQueue<io.mpath4j.core.device.DeviceEvent> events =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         d.addListener(events::add);
-        Workload w = new Workload(d, 8, 64, System.nanoTime());
+        VerifyingWorkload w = new VerifyingWorkload(d, 8, 64, System.nanoTime());
         w.start();
-        waitFor(() -> w.ops.get() > 300, Duration.ofSeconds(10), "workload warm-up");
-        long before = w.ops.get();
+        waitFor(() -> w.ops() > 300, Duration.ofSeconds(10), "workload warm-up");
+        long before = w.ops();
         a.kill();
         waitFor(() -> view(d, paths.get(0)).failed(), Duration.ofSeconds(5), "path to the killed tgtd failed");
-        waitFor(() -> w.ops.get() > before + 1000, Duration.ofSeconds(15), "I/O continues on the other path");
+        waitFor(() -> w.ops() > before + 1000, Duration.ofSeconds(15), "I/O continues on the other path");
         w.stop();
         w.verifyAll();
-        assertThat(w.failures).as("I/O errors or mismatches seen by the workload (seed %d)", w.seed).isEmpty();
+        assertThat(w.failures()).as("I/O errors or mismatches seen by the workload (seed %d)", w.seed()).isEmpty();
         assertThat(view(d, paths.get(1)).failed()).isFalse();
-        System.out.printf("two tgtd: %d verified ops, %d redrives, %d failovers%n", w.ops.get(),
+        System.out.printf("two tgtd: %d verified ops, %d redrives, %d failovers%n", w.ops(),
                 d.counters().redrives(), d.counters().failovers());
     }
 
     private static io.mpath4j.core.device.PathView view(io.mpath4j.core.device.MultipathDevice d, IscsiPath p) {
         return d.topology().paths().stream().filter(v -> v.name().equals(p.identity().name())).findFirst().orElseThrow();
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier cond, Duration timeout, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /**
-     * Verified workload: each worker owns disjoint 4 KiB blocks; it writes a block with the
-     * pattern of (block, generation) and reads it back, or reads a random block of its own, and
-     * checks it against the last acknowledged generation. Any error or mismatch is recorded.
-     * Bounded: stops on {@link #stop()} or after 200,000 operations.
-     */
-    private static final class Workload {
-        static final int BLOCK = 4096;
-        final io.mpath4j.core.device.MultipathDevice device;
-        final int workers;
-        final int blocksPerWorker;
-        final long seed;
-        final long[] acked;
-        final java.util.concurrent.atomic.AtomicLong ops = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        final java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        final List<Thread> threads = new ArrayList<>();
-
-        Workload(io.mpath4j.core.device.MultipathDevice device, int workers, int blocksPerWorker, long seed) {
-            this.device = device;
-            this.workers = workers;
-            this.blocksPerWorker = blocksPerWorker;
-            this.seed = seed;
-            this.acked = new long[workers * blocksPerWorker];
-        }
-
-        void start() {
-            for (int w = 0; w < workers; w++) {
-                int worker = w;
-                threads.add(Thread.ofVirtual().start(() -> run(worker)));
-            }
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(30_000);
-            }
-        }
-
-        static byte[] pattern(int block, long gen) {
-            byte[] b = new byte[BLOCK];
-            if (gen > 0) {
-                Random r = new Random(block * 1_000_003L + gen);
-                r.nextBytes(b);
-                ByteBuffer.wrap(b).putInt(block).putLong(gen);
-            }
-            return b;
-        }
-
-        private IoStatus io(IoRequest r) {
-            try {
-                return device.submit(r).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return new IoStatus.PathError("test: " + e, false);
-            }
-        }
-
-        private void run(int worker) {
-            Random rnd = new Random(seed + worker);
-            while (!stop.get() && ops.get() < 200_000) {
-                int block = worker * blocksPerWorker + rnd.nextInt(blocksPerWorker);
-                if (rnd.nextInt(100) < 50) {
-                    long gen = acked[block] + 1;
-                    IoStatus s = io(new IoRequest.Write((long) block * BLOCK, ByteBuffer.wrap(pattern(block, gen)), false));
-                    if (!s.isOk()) {
-                        failures.add("write block " + block + " gen " + gen + ": " + s);
-                        continue;
-                    }
-                    acked[block] = gen;
-                }
-                check(block);
-                ops.incrementAndGet();
-            }
-        }
-
-        private void check(int block) {
-            ByteBuffer b = ByteBuffer.allocate(BLOCK);
-            IoStatus s = io(new IoRequest.Read((long) block * BLOCK, b));
-            if (!s.isOk()) {
-                failures.add("read block " + block + ": " + s);
-            } else if (!Arrays.equals(b.array(), pattern(block, acked[block]))) {
-                failures.add("block " + block + " does not hold generation " + acked[block]);
-            }
-        }
-
-        void verifyAll() {
-            for (int block = 0; block < acked.length; block++) {
-                check(block);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ task management

@@ -1,5 +1,6 @@
 package io.mpath4j.nbd.client;
 
+import static io.mpath4j.nbd.Await.waitFor;
 import static io.mpath4j.nbd.PeerProcess.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,7 @@ import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.path.CheckerState;
 import io.mpath4j.nbd.PeerProcess;
+import io.mpath4j.nbd.VerifyingWorkload;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -208,21 +210,21 @@ class NbdPathIT {
         ConcurrentLinkedQueue<DeviceEvent> events = new ConcurrentLinkedQueue<>();
         d.addListener(events::add);
 
-        Workload w = new Workload(d, 8, 64, System.nanoTime());
+        VerifyingWorkload w = new VerifyingWorkload(d, 8, 64, System.nanoTime());
         w.start();
-        waitFor(() -> w.ops.get() > 500, Duration.ofSeconds(10), "workload warm-up");
-        long before = w.ops.get();
+        waitFor(() -> w.ops() > 500, Duration.ofSeconds(10), "workload warm-up");
+        long before = w.ops();
         a.kill();
         waitFor(() -> view(d, pa).failed(), Duration.ofSeconds(5), "path to the killed server marked failed");
-        waitFor(() -> w.ops.get() > before + 1000, Duration.ofSeconds(10), "I/O continues on the other path");
+        waitFor(() -> w.ops() > before + 1000, Duration.ofSeconds(10), "I/O continues on the other path");
 
         PeerProcess a2 = server("127.0.0.1", port, cmdA);
         waitFor(() -> !view(d, pa).failed(), Duration.ofSeconds(10), "restarted path reinstated");
-        long afterRestart = w.ops.get();
-        waitFor(() -> w.ops.get() > afterRestart + 500, Duration.ofSeconds(10), "I/O after reinstatement");
+        long afterRestart = w.ops();
+        waitFor(() -> w.ops() > afterRestart + 500, Duration.ofSeconds(10), "I/O after reinstatement");
         w.stop();
         w.verifyAll();
-        assertThat(w.failures).as("I/O errors or mismatches seen by the workload (seed %d)", w.seed).isEmpty();
+        assertThat(w.failures()).as("I/O errors or mismatches seen by the workload (seed %d)", w.seed()).isEmpty();
         assertThat(view(d, pa).checker()).isEqualTo(CheckerState.READY);
         assertThat(a2.isAlive()).isTrue();
         assertThat(events).as("the kill was seen as a connection loss, the restart reinstated the path")
@@ -235,7 +237,7 @@ class NbdPathIT {
                     assertThat(e.kind()).isEqualTo(DeviceEvent.Kind.PATH_REINSTATED);
                 });
         assertThat(view(d, pb).failed()).isFalse();
-        System.out.printf("NbdPathIT multipath: %d verified ops, %d redrives, %d failovers; events %s%n", w.ops.get(),
+        System.out.printf("NbdPathIT multipath: %d verified ops, %d redrives, %d failovers; events %s%n", w.ops(),
                 d.counters().redrives(), d.counters().failovers(),
                 events.stream().filter(e -> e.path().equals(pa.identity().name())).map(DeviceEvent::toString).toList());
     }
@@ -303,108 +305,5 @@ class NbdPathIT {
 
     private static PathView view(MultipathDevice d, NbdPath p) {
         return d.topology().paths().stream().filter(v -> v.name().equals(p.identity().name())).findFirst().orElseThrow();
-    }
-
-    private static void waitFor(BooleanSupplier cond, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /**
-     * Verified workload: each worker owns disjoint 4 KiB blocks; it writes a block with the
-     * pattern of (block, generation) and reads it back, or reads a random block of its own, and
-     * checks it against the last acknowledged generation. Any error or mismatch is recorded.
-     * Bounded: stops on {@link #stop()} or after 200,000 operations.
-     */
-    private static final class Workload {
-        static final int BLOCK = 4096;
-        final MultipathDevice device;
-        final int workers;
-        final int blocksPerWorker;
-        final long seed;
-        final long[] acked;
-        final AtomicLong ops = new AtomicLong();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final List<Thread> threads = new ArrayList<>();
-
-        Workload(MultipathDevice device, int workers, int blocksPerWorker, long seed) {
-            this.device = device;
-            this.workers = workers;
-            this.blocksPerWorker = blocksPerWorker;
-            this.seed = seed;
-            this.acked = new long[workers * blocksPerWorker];
-        }
-
-        void start() {
-            for (int w = 0; w < workers; w++) {
-                int worker = w;
-                threads.add(Thread.ofVirtual().start(() -> run(worker)));
-            }
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(30_000);
-            }
-        }
-
-        static byte[] pattern(int block, long gen) {
-            byte[] b = new byte[BLOCK];
-            if (gen > 0) {
-                Random r = new Random(block * 1_000_003L + gen);
-                r.nextBytes(b);
-                ByteBuffer.wrap(b).putInt(block).putLong(gen);
-            }
-            return b;
-        }
-
-        private IoStatus io(IoRequest r) {
-            try {
-                return device.submit(r).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return new IoStatus.PathError("test: " + e, false);
-            }
-        }
-
-        private void run(int worker) {
-            Random rnd = new Random(seed + worker);
-            while (!stop.get() && ops.get() < 200_000) {
-                int block = worker * blocksPerWorker + rnd.nextInt(blocksPerWorker);
-                if (rnd.nextInt(100) < 50) {
-                    long gen = acked[block] + 1;
-                    IoStatus s = io(new IoRequest.Write((long) block * BLOCK, ByteBuffer.wrap(pattern(block, gen)), false));
-                    if (!s.isOk()) {
-                        failures.add("write block " + block + " gen " + gen + ": " + s);
-                        continue;
-                    }
-                    acked[block] = gen;
-                }
-                check(block);
-                ops.incrementAndGet();
-            }
-        }
-
-        private void check(int block) {
-            ByteBuffer b = ByteBuffer.allocate(BLOCK);
-            IoStatus s = io(new IoRequest.Read((long) block * BLOCK, b));
-            if (!s.isOk()) {
-                failures.add("read block " + block + ": " + s);
-            } else if (!Arrays.equals(b.array(), pattern(block, acked[block]))) {
-                failures.add("block " + block + " does not hold generation " + acked[block]);
-            }
-        }
-
-        void verifyAll() {
-            for (int block = 0; block < acked.length; block++) {
-                check(block);
-            }
-        }
     }
 }

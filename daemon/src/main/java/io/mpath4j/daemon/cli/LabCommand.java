@@ -1,0 +1,22 @@
+package io.mpath4j.daemon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code mpath lab …}: tools to rehearse failover against real targets. A parent command only, so
+ * that the lab target ({@code lab target}, {@code lab set}) joins {@code lab proxy} here.
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = "Lab tools to rehearse failover: a fault proxy (and, later, a lab iSCSI target).",
+        subcommands = {LabProxyCommand.class})
+final class LabCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
