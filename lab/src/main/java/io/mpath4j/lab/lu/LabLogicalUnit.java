@@ -237,6 +237,9 @@ public final class LabLogicalUnit implements AutoCloseable {
             throw TaskFailure.check(Sense.INVALID_COMMAND_OPERATION_CODE);
         }
         int op = u8(c, 0);
+        // read the port's ALUA state first: a transition that ended just now queues its unit
+        // attention, which this very command must report
+        AluaState alua = portGroups == null ? AluaState.ACTIVE_OPTIMIZED : portGroups.stateFor(n);
         if (op == LuCommand.INQUIRY || op == LuCommand.REQUEST_SENSE) {
             unitAttentions.touch(n);
         } else {
@@ -257,17 +260,13 @@ public final class LabLogicalUnit implements AutoCloseable {
         if (c.length < cmd.cdbLength() || (c[cmd.cdbLength() - 1] & 0x05) != 0) {
             throw TaskFailure.invalidFieldInCdb(); // short CDB, or NACA/LINK in the control byte
         }
-        checkAlua(n, cmd);
+        checkAlua(alua, cmd);
         checkReservations(n, cmd);
         return dispatch(cmd, c, task);
     }
 
     /** SPC-4 §5.15.2.4: what a port in each asymmetric access state lets through. */
-    private void checkAlua(Nexus n, LuCommand cmd) {
-        if (portGroups == null) {
-            return;
-        }
-        AluaState s = portGroups.stateFor(n);
+    private static void checkAlua(AluaState s, LuCommand cmd) {
         SenseData refuse = switch (s) {
             case ACTIVE_OPTIMIZED, ACTIVE_NON_OPTIMIZED, LBA_DEPENDENT -> null;
             case STANDBY -> cmd.alua() == LuCommand.Alua.ACTIVE ? Sense.NOT_READY_STANDBY : null;
