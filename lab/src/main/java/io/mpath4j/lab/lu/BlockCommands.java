@@ -20,9 +20,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The SBC-3 data path of one logical unit: READ, WRITE, WRITE AND VERIFY, VERIFY, WRITE SAME,
  * UNMAP, COMPARE AND WRITE, GET LBA STATUS, PRE-FETCH, SYNCHRONIZE CACHE.
  *
- * <p>Reads run without a lock. Writes share a read-write lock in read mode, COMPARE AND WRITE takes
- * it in write mode: its compare and its write are then atomic with respect to every other write,
- * while writes still run concurrently with each other.
+ * <p>Reads and writes share a read-write lock in read mode, COMPARE AND WRITE takes it in write
+ * mode: its compare and its write are then atomic with respect to every other read and write,
+ * while reads and writes still run concurrently with each other.
  */
 final class BlockCommands {
 
@@ -100,7 +100,13 @@ final class BlockCommands {
         checkRange(r.lba(), r.blocks());
         checkTransfer(r.blocks());
         ByteBuffer data = ByteBuffer.allocate((int) (r.blocks() * blockSize()));
-        ioRead(() -> store.read(r.lba() * blockSize(), data));
+        var shared = writeOrder.readLock(); // never sees half a COMPARE AND WRITE
+        shared.lock();
+        try {
+            ioRead(() -> store.read(r.lba() * blockSize(), data));
+        } finally {
+            shared.unlock();
+        }
         return TaskResult.good(data.flip());
     }
 
