@@ -47,8 +47,9 @@ final class BlockCommands {
         return MAX_TRANSFER_BYTES / store.blockSize();
     }
 
+    /** Only the 32-bit field limits WRITE SAME: the pattern is written in 1 MiB pieces, UNMAP costs nothing. */
     long maxWriteSameBlocks() {
-        return maxTransferBlocks();
+        return 0xFFFF_FFFFL;
     }
 
     long maxUnmapBlocks() {

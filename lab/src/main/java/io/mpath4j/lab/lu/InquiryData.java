@@ -39,14 +39,29 @@ final class InquiryData {
 
     private InquiryData() {}
 
+    /** Standard data length with version descriptors (SPC-4 §6.6.2: bytes 58-73). */
+    static final int STANDARD_LENGTH = 96;
+
+    /** Version descriptors (SPC-4 table "Version descriptor values"): SAM-5, iSCSI, SPC-4, SBC-3. */
+    private static final int[] VERSION_DESCRIPTORS = {0x00A0, 0x0960, 0x0460, 0x04C0};
+
     static byte[] standard(int tpgs) {
-        return StandardInquiry.disk(VENDOR, PRODUCT, REVISION, tpgs, tpgs != 0).encode();
+        return withVersionDescriptors(StandardInquiry.disk(VENDOR, PRODUCT, REVISION, tpgs, tpgs != 0).encode());
+    }
+
+    private static byte[] withVersionDescriptors(byte[] first36) {
+        byte[] b = java.util.Arrays.copyOf(first36, STANDARD_LENGTH);
+        b[4] = (byte) (STANDARD_LENGTH - 5); // ADDITIONAL LENGTH
+        for (int i = 0; i < VERSION_DESCRIPTORS.length; i++) {
+            io.mpath4j.scsi.ScsiBytes.put16(b, 58 + 2 * i, VERSION_DESCRIPTORS[i]);
+        }
+        return b;
     }
 
     /** Standard data for a LUN with no logical unit behind it (SPC-4 §6.6.2: qualifier 3, type 1Fh). */
     static byte[] noLogicalUnit() {
-        return new StandardInquiry(3, 0x1F, false, 0x06, false, true, 2, false, false, 0, false, false, false, true,
-                VENDOR, PRODUCT, REVISION).encode();
+        return withVersionDescriptors(new StandardInquiry(3, 0x1F, false, 0x06, false, true, 2, false, false, 0, false,
+                false, false, true, VENDOR, PRODUCT, REVISION).encode());
     }
 
     /**

@@ -175,7 +175,11 @@ public final class LabLogicalUnit implements AutoCloseable {
         unitAttentions.postAll(Sense.CAPACITY_DATA_HAS_CHANGED, null);
     }
 
-    /** LOGICAL UNIT RESET from {@code nexus}: SPC-2 reservation and prevent state cleared; other nexuses get POWER ON/RESET. */
+    /**
+     * LOGICAL UNIT RESET (SAM-5 §7.7): SPC-2 reservation and prevent state cleared (persistent
+     * reservations and ALUA states stay); every nexus, the requester's included, gets BUS DEVICE
+     * RESET FUNCTION OCCURRED — libiscsi's MultipathIO reset test expects it on every path.
+     */
     void reset(Nexus nexus) {
         meta.lock();
         try {
@@ -184,7 +188,7 @@ public final class LabLogicalUnit implements AutoCloseable {
         } finally {
             meta.unlock();
         }
-        unitAttentions.postAll(Sense.POWER_ON_RESET, nexus);
+        unitAttentions.postAll(Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED, null);
     }
 
     /** The nexus is gone: its unit attentions, SPC-2 reservation and prevent state go; PR registrations stay. */

@@ -42,6 +42,8 @@ public final class Sense {
     public static final SenseData INTERNAL_TARGET_FAILURE = of(SenseKey.HARDWARE_ERROR, 0x44, 0x00);
     // UNIT ATTENTION
     public static final SenseData POWER_ON_RESET = of(SenseKey.UNIT_ATTENTION, 0x29, 0x00);
+    /** After a LOGICAL UNIT RESET (SAM-5 §7.7). */
+    public static final SenseData BUS_DEVICE_RESET_FUNCTION_OCCURRED = of(SenseKey.UNIT_ATTENTION, 0x29, 0x03);
     public static final SenseData RESERVATIONS_PREEMPTED = of(SenseKey.UNIT_ATTENTION, 0x2A, 0x03);
     public static final SenseData RESERVATIONS_RELEASED = of(SenseKey.UNIT_ATTENTION, 0x2A, 0x04);
     public static final SenseData REGISTRATIONS_PREEMPTED = of(SenseKey.UNIT_ATTENTION, 0x2A, 0x05);

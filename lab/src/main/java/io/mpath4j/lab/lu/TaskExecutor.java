@@ -14,7 +14,12 @@ public interface TaskExecutor {
      */
     TaskResult execute(ScsiTask task);
 
-    /** LOGICAL UNIT RESET from {@code nexus}: every other nexus gets a POWER ON/RESET unit attention. */
+    /**
+     * LOGICAL UNIT RESET from {@code nexus}: every nexus that knows the unit, the requester's
+     * included (SAM-5 §7.7; libiscsi's MultipathIO reset test checks every path), gets the unit
+     * attention BUS DEVICE RESET FUNCTION OCCURRED (29h/03h). A target warm or cold reset is a
+     * logical unit reset of every LUN.
+     */
     void logicalUnitReset(long lun, Nexus nexus);
 
     /** The transport lost the nexus (session closed or reinstated): clears its per-nexus state except PR registrations. */

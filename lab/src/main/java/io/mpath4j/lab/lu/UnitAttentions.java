@@ -9,9 +9,9 @@ import java.util.Map;
 /**
  * The unit attention conditions of one logical unit, queued per I_T nexus (SAM-5 §5.14, SPC-4
  * §5.14.1). A nexus seen for the first time starts with POWER ON, RESET, OR BUS DEVICE RESET
- * OCCURRED, as a target that just powered on would report to every new initiator; a queued POWER
- * ON/RESET supersedes every other condition (SAM-5 lets the device server drop them). The same
- * condition is queued once.
+ * OCCURRED, as a target that just powered on would report to every new initiator; a queued reset
+ * condition (ASC 29h) supersedes every other condition (SAM-5 lets the device server drop them).
+ * The same condition is queued once.
  */
 final class UnitAttentions {
 
@@ -53,10 +53,11 @@ final class UnitAttentions {
         }
     }
 
+    /** A reset (ASC 29h) supersedes everything queued, and nothing is queued behind it. */
     private static void add(Deque<SenseData> q, SenseData sense) {
-        if (sense.equals(Sense.POWER_ON_RESET)) {
+        if (sense.asc() == 0x29) {
             q.clear();
-        } else if (q.contains(Sense.POWER_ON_RESET) || q.contains(sense)) {
+        } else if (q.contains(sense) || (!q.isEmpty() && q.peekFirst().asc() == 0x29)) {
             return;
         }
         q.addLast(sense);

@@ -44,6 +44,11 @@ class InquiryTest {
         assertThat(s.vendor()).isEqualTo("MPATH4J");
         assertThat(s.product()).isEqualTo("LAB DISK");
         assertThat(s.tpgs()).isZero();
+        byte[] raw = bytes(plain.exec(Cdb.Inquiry.standard(255)));
+        assertThat(raw).hasSize(96);
+        assertThat(raw[4] & 0xFF).isEqualTo(91);
+        assertThat(io.mpath4j.scsi.ScsiBytes.u16(raw, 62)).isEqualTo(0x0460); // SPC-4
+        assertThat(io.mpath4j.scsi.ScsiBytes.u16(raw, 64)).isEqualTo(0x04C0); // SBC-3
 
         LuHarness alua = LuHarness.of(LabLogicalUnit.builder("x", Backstore.memory(BLOCKS * BS, BS))
                 .portGroups(twoGroups()).build());

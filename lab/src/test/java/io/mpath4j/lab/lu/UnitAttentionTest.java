@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 class UnitAttentionTest {
 
     @Test
-    void logicalUnitResetByOneNexusIsReportedToTheOthers() {
+    void logicalUnitResetIsReportedOnEveryPath() {
         LuHarness h = LuHarness.memoryLu().clearUa(A, B);
         h.luns.logicalUnitReset(0, A);
+        assertSense(h.exec(A, new Cdb.TestUnitReady(), null), Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(h.exec(A, new Cdb.TestUnitReady(), null));
-        assertSense(h.exec(B, new Cdb.TestUnitReady(), null), Sense.POWER_ON_RESET);
+        assertSense(h.exec(B, new Cdb.TestUnitReady(), null), Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(h.exec(B, new Cdb.TestUnitReady(), null));
     }
 
@@ -28,9 +29,11 @@ class UnitAttentionTest {
         LuHarness h = LuHarness.memoryLu().clearUa(A, B);
         h.lu().resize(2 * LuHarness.BLOCKS * LuHarness.BS);
         h.luns.logicalUnitReset(0, A);
-        assertSense(h.exec(B, new Cdb.TestUnitReady(), null), Sense.POWER_ON_RESET);
+        assertSense(h.exec(B, new Cdb.TestUnitReady(), null), Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(h.exec(B, new Cdb.TestUnitReady(), null));
-        assertSense(h.exec(A, new Cdb.TestUnitReady(), null), Sense.CAPACITY_DATA_HAS_CHANGED);
+        h.lu().resize(LuHarness.BLOCKS * LuHarness.BS);
+        assertSense(h.exec(A, new Cdb.TestUnitReady(), null), Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+        assertGood(h.exec(A, new Cdb.TestUnitReady(), null)); // nothing queued behind a reset
     }
 
     @Test
@@ -55,6 +58,7 @@ class UnitAttentionTest {
         assertGood(h.exec(A, RawCdb.release6(), null));
         assertGood(h.exec(B, RawCdb.reserve6(), null));
         h.luns.logicalUnitReset(0, A);
+        assertSense(h.exec(A, new Cdb.Read10(0, 1, false), null), Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
         assertGood(h.exec(A, new Cdb.Read10(0, 1, false), null));
     }
 
