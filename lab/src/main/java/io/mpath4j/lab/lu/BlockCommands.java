@@ -320,7 +320,7 @@ final class BlockCommands {
      * GET LBA STATUS (SBC-3 §5.6): one LBA status descriptor for the extent starting at the
      * requested LBA whose blocks share its provisioning status (0 mapped, 1 deallocated).
      */
-    TaskResult getLbaStatus(byte[] c) {
+    TaskResult getLbaStatus(byte[] c, boolean thin) {
         long lba = u64(c, 2);
         long alloc = u32(c, 10);
         long cap = store.blocks();
@@ -329,10 +329,11 @@ final class BlockCommands {
         }
         int bs = blockSize();
         long step = Math.max(1, MemoryBackstore.CHUNK / bs);
-        boolean dealloc = store.deallocated(lba * bs, bs);
+        // a fully provisioned unit has every block mapped, whatever its store allocated
+        boolean dealloc = thin && store.deallocated(lba * bs, bs);
         long end = Math.min(cap, (lba / step + 1) * step);
         while (end < cap && end - lba < 0xFFFF_FFFFL - step
-                && store.deallocated(end * bs, Math.min(step, cap - end) * bs) == dealloc) {
+                && (thin && store.deallocated(end * bs, Math.min(step, cap - end) * bs)) == dealloc) {
             end = Math.min(cap, end + step);
         }
         byte[] b = new byte[24];

@@ -102,15 +102,16 @@ final class InquiryData {
      * the INQUIRY came through (relative target port, target port group when ALUA is on, and
      * the target port name as an iSCSI SCSI name string).
      */
-    static byte[] deviceIdentification(byte[] naa, String serial, Nexus nexus, boolean alua) {
+    /** @param portGroup the target port group of the nexus's port, or -1 without ALUA */
+    static byte[] deviceIdentification(byte[] naa, String serial, Nexus nexus, int portGroup) {
         List<DesignationDescriptor> d = new ArrayList<>();
         d.add(DesignationDescriptor.logicalUnit(new Designator.Naa(Octets.of(naa))));
         d.add(DesignationDescriptor.logicalUnit(Designator.T10VendorId.of(VENDOR, serial)));
         d.add(DesignationDescriptor.targetPort(DesignationDescriptor.PROTOCOL_ISCSI,
                 new Designator.RelativeTargetPort(nexus.relativeTargetPortId())));
-        if (alua) {
+        if (portGroup >= 0) {
             d.add(DesignationDescriptor.targetPort(DesignationDescriptor.PROTOCOL_ISCSI,
-                    new Designator.TargetPortGroup(nexus.targetPortGroupId())));
+                    new Designator.TargetPortGroup(portGroup)));
         }
         if (!nexus.targetPort().isEmpty()) {
             d.add(DesignationDescriptor.targetPort(DesignationDescriptor.PROTOCOL_ISCSI,

@@ -225,8 +225,8 @@ public final class LabLogicalUnit implements AutoCloseable {
         return ua == null ? null : TaskResult.checkCondition(ua);
     }
 
-    /** Executes one task addressed to this unit. */
-    public TaskResult execute(ScsiTask task) {
+    /** Executes one task addressed to this unit; {@link LabLuns} calls it (and answers REPORT LUNS itself). */
+    TaskResult execute(ScsiTask task) {
         try {
             return run(task);
         } catch (TaskFailure f) {
@@ -343,7 +343,7 @@ public final class LabLogicalUnit implements AutoCloseable {
             case LuCommand.READ_CAPACITY_10 -> readCapacity10(c);
             case LuCommand.SERVICE_ACTION_IN_16 -> cmd.serviceAction() == LuCommand.SAI_READ_CAPACITY_16
                     ? data(ReadCapacity16Data.of(store.blocks(), store.blockSize(), 0, thin).encode(), u32(c, 10))
-                    : block.getLbaStatus(c);
+                    : block.getLbaStatus(c, thin);
             case LuCommand.MODE_SENSE_6, LuCommand.MODE_SENSE_10 -> TaskResult.good(ByteBuffer.wrap(
                     ModePages.modeSense(c, store.blocks(), store.blockSize(), readOnly, store instanceof FileBackstore)));
             case LuCommand.START_STOP_UNIT -> TaskResult.good(); // a lab disk never spins down
@@ -393,7 +393,8 @@ public final class LabLogicalUnit implements AutoCloseable {
         byte[] b = switch (page) {
             case Vpd.SUPPORTED_PAGES -> InquiryData.supportedPages();
             case Vpd.UNIT_SERIAL_NUMBER -> InquiryData.serialNumber(serial);
-            case Vpd.DEVICE_IDENTIFICATION -> InquiryData.deviceIdentification(naa, serial, n, portGroups != null);
+            case Vpd.DEVICE_IDENTIFICATION -> InquiryData.deviceIdentification(naa, serial, n,
+                    portGroups == null ? -1 : portGroups.groupOf(n));
             case Vpd.BLOCK_LIMITS -> InquiryData.blockLimits(block, thin);
             case Vpd.BLOCK_DEVICE_CHARACTERISTICS -> InquiryData.blockDeviceCharacteristics();
             case Vpd.LOGICAL_BLOCK_PROVISIONING -> InquiryData.logicalBlockProvisioning(thin);

@@ -173,13 +173,14 @@ public final class TargetPortGroups {
         change(List.of(new SetTargetPortGroupsParameters.Entry(state, groupId)), 2, null);
     }
 
-    /** A snapshot of one group (with any due transition completed). */
-    public synchronized TargetPortGroup group(int groupId) {
-        List<Nexus> notify = resolve();
-        Group g = groups.get(groupId);
-        TargetPortGroup snapshot = g == null ? null : snapshot(g);
-        fire(notify);
-        return snapshot;
+    /** A snapshot of one group (with any due transition completed), or null. */
+    public TargetPortGroup group(int groupId) {
+        for (TargetPortGroup g : groups()) {
+            if (g.id() == groupId) {
+                return g;
+            }
+        }
+        return null;
     }
 
     /** Snapshots of every group. */
@@ -203,22 +204,15 @@ public final class TargetPortGroups {
     }
 
     /**
-     * The state a task arriving on {@code nexus} sees: its group's, found by group id and else by
-     * relative port; a port in no group counts as active/optimized.
+     * The state a task arriving on {@code nexus} sees: its group's (see {@link #groupOf}); a port
+     * in no group counts as active/optimized.
      */
     AluaState stateFor(Nexus nexus) {
         boolean changed;
         AluaState s = AluaState.ACTIVE_OPTIMIZED;
         synchronized (this) {
             changed = !resolve().isEmpty();
-            Group g = groups.get(nexus.targetPortGroupId());
-            if (g == null) {
-                for (Group x : groups.values()) {
-                    if (x.ports.contains(nexus.relativeTargetPortId())) {
-                        g = x;
-                    }
-                }
-            }
+            Group g = find(nexus);
             if (g != null) {
                 s = g.state;
             }
@@ -227,6 +221,28 @@ public final class TargetPortGroups {
             fireOne(null);
         }
         return s;
+    }
+
+    /**
+     * The group of the nexus's target port: the group the transport named when it exists, else
+     * the group listing the relative port, else the transport's id as it is. VPD 83h reports it.
+     */
+    synchronized int groupOf(Nexus nexus) {
+        Group g = find(nexus);
+        return g == null ? nexus.targetPortGroupId() : g.id;
+    }
+
+    private Group find(Nexus nexus) {
+        Group g = groups.get(nexus.targetPortGroupId());
+        if (g != null) {
+            return g;
+        }
+        for (Group x : groups.values()) {
+            if (x.ports.contains(nexus.relativeTargetPortId())) {
+                return x;
+            }
+        }
+        return null;
     }
 
     /** REPORT TARGET PORT GROUPS parameter data. */
