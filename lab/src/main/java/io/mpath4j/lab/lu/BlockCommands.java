@@ -288,11 +288,10 @@ final class BlockCommands {
         if (listLength == 0) {
             return TaskResult.good();
         }
-        if (listLength < 8 || dataOut.remaining() < Math.min(listLength, 8)) {
+        if (listLength < 8) {
             throw TaskFailure.check(Sense.PARAMETER_LIST_LENGTH_ERROR);
         }
-        byte[] list = new byte[Math.min(listLength, dataOut.remaining())];
-        dataOut.duplicate().get(list);
+        byte[] list = LabLogicalUnit.parameterList(dataOut, listLength, 0xFFFF);
         UnmapParameterList p;
         try {
             p = UnmapParameterList.decode(list);

@@ -367,6 +367,19 @@ public final class LabLogicalUnit implements AutoCloseable {
         return alloc >= b.length ? b : Arrays.copyOf(b, (int) alloc);
     }
 
+    /**
+     * The first {@code length} bytes of the Data-Out buffer: a parameter list. Fewer bytes than
+     * the CDB announces, or more than the command allows, is PARAMETER LIST LENGTH ERROR.
+     */
+    static byte[] parameterList(ByteBuffer dataOut, long length, long max) {
+        if (dataOut.remaining() < length || length > max) {
+            throw TaskFailure.check(Sense.PARAMETER_LIST_LENGTH_ERROR);
+        }
+        byte[] b = new byte[(int) length];
+        dataOut.duplicate().get(b);
+        return b;
+    }
+
     static TaskResult data(byte[] b, long alloc) {
         return TaskResult.good(ByteBuffer.wrap(truncate(b, alloc)));
     }
@@ -477,12 +490,7 @@ public final class LabLogicalUnit implements AutoCloseable {
     }
 
     private TaskResult persistentReserveOut(byte[] c, LuCommand cmd, Nexus n, ByteBuffer out) {
-        long listLength = u32(c, 5);
-        if (out.remaining() < listLength) {
-            throw TaskFailure.check(Sense.PARAMETER_LIST_LENGTH_ERROR);
-        }
-        byte[] params = new byte[(int) Math.min(listLength, 1 << 16)];
-        out.duplicate().get(params);
+        byte[] params = parameterList(out, u32(c, 5), 1 << 16);
         meta.lock();
         try {
             if (spc2Holder != null) {
@@ -515,11 +523,7 @@ public final class LabLogicalUnit implements AutoCloseable {
         if (listLength == 0) {
             return TaskResult.good();
         }
-        if (out.remaining() < listLength || listLength > 4 + 4 * 0xFFFF) {
-            throw TaskFailure.check(Sense.PARAMETER_LIST_LENGTH_ERROR);
-        }
-        byte[] params = new byte[(int) listLength];
-        out.duplicate().get(params);
+        byte[] params = parameterList(out, listLength, 4 + 4 * 0xFFFF);
         SetTargetPortGroupsParameters p;
         try {
             p = SetTargetPortGroupsParameters.decode(params);
