@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class BlockCommands {
 
     /** Largest transfer of one command, in bytes: the whole transfer is held in memory. */
-    static final int MAX_TRANSFER_BYTES = 8 << 20;
+    static final int MAX_TRANSFER_BYTES = 32 << 20; // libiscsi writes 65536 × 512 bytes in one WRITE(16)
     /** MAXIMUM COMPARE AND WRITE LENGTH (B0h): one byte. */
     static final int MAX_COMPARE_AND_WRITE_BLOCKS = 255;
     static final int MAX_UNMAP_DESCRIPTORS = 256;
