@@ -216,6 +216,39 @@ public final class LabLogicalUnit implements AutoCloseable {
     // ---- execution ----
 
     /**
+     * The Data-Out length the CDB asks for ({@link TaskExecutor#dataOutLength}): blocks times the
+     * block length for the write family, the parameter list length for UNMAP, PERSISTENT RESERVE
+     * OUT and SET TARGET PORT GROUPS; -1 for commands without Data-Out and for CDBs it cannot read.
+     */
+    long dataOutLength(byte[] c) {
+        LuCommand cmd = c.length == 0 ? null : LuCommand.of(c);
+        if (cmd == null || c.length < cmd.cdbLength()) {
+            return -1;
+        }
+        long bs = store.blockSize();
+        return switch (cmd.opcode()) {
+            case LuCommand.WRITE_6, LuCommand.WRITE_10, LuCommand.WRITE_12, LuCommand.WRITE_16,
+                 LuCommand.WRITE_AND_VERIFY_10, LuCommand.WRITE_AND_VERIFY_12, LuCommand.WRITE_AND_VERIFY_16 ->
+                    BlockCommands.range(c).blocks() * bs;
+            case LuCommand.VERIFY_10, LuCommand.VERIFY_12, LuCommand.VERIFY_16 -> {
+                BlockCommands.Range r = BlockCommands.range(c);
+                yield switch ((r.flags() >>> 1) & 0x3) {
+                    case 1 -> r.blocks() * bs;
+                    case 3 -> r.blocks() == 0 ? 0 : bs;
+                    default -> 0;
+                };
+            }
+            case LuCommand.WRITE_SAME_10 -> bs;
+            case LuCommand.WRITE_SAME_16 -> (c[1] & 0x01) != 0 ? 0 : bs; // NDOB
+            case LuCommand.COMPARE_AND_WRITE -> 2L * u8(c, 13) * bs;
+            case LuCommand.UNMAP -> u16(c, 7);
+            case LuCommand.PERSISTENT_RESERVE_OUT -> u32(c, 5);
+            case LuCommand.MAINTENANCE_OUT -> u32(c, 6);
+            default -> -1;
+        };
+    }
+
+    /**
      * For REPORT LUNS, which the LUN table answers: the unit attention pending for the nexus, as
      * CHECK CONDITION (consumed), or null. SAM-5 §5.14 exempts only INQUIRY and REQUEST SENSE;
      * Linux relies on REPORT LUNS reporting REPORTED LUNS DATA HAS CHANGED.

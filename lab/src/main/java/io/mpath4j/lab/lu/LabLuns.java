@@ -111,6 +111,12 @@ public final class LabLuns implements TaskExecutor, AutoCloseable {
     }
 
     @Override
+    public long dataOutLength(long lun, byte[] cdb) {
+        LabLogicalUnit lu = luns.get(lun);
+        return lu == null ? -1 : lu.dataOutLength(cdb);
+    }
+
+    @Override
     public void logicalUnitReset(long lun, Nexus nexus) {
         LabLogicalUnit lu = luns.get(lun);
         if (lu != null) {

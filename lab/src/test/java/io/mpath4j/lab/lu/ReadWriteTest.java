@@ -239,6 +239,24 @@ class ReadWriteTest {
         f.luns.close();
     }
 
+    @Test
+    void dataOutLengthFollowsTheCdb() {
+        LabLuns l = h.luns;
+        assertThat(l.dataOutLength(0, new Cdb.Write10(0, 3, false).encode())).isEqualTo(3L * BS);
+        assertThat(l.dataOutLength(0, RawCdb.cdb6(0x0A, 0, 0))).isEqualTo(256L * BS);
+        assertThat(l.dataOutLength(0, RawCdb.cdb16(0x8F, 0x02, 0, 4))).isEqualTo(4L * BS); // VERIFY BYTCHK 01b
+        assertThat(l.dataOutLength(0, RawCdb.cdb16(0x8F, 0x06, 0, 4))).isEqualTo(BS); // BYTCHK 11b
+        assertThat(l.dataOutLength(0, RawCdb.cdb16(0x8F, 0x00, 0, 4))).isZero();
+        assertThat(l.dataOutLength(0, RawCdb.compareAndWrite(0, 3))).isEqualTo(6L * BS);
+        assertThat(l.dataOutLength(0, new Cdb.WriteSame16(0, 9, true, false, true).encode())).isZero(); // NDOB
+        assertThat(l.dataOutLength(0, RawCdb.writeSame10(0, 0, 9))).isEqualTo(BS);
+        assertThat(l.dataOutLength(0, new Cdb.Unmap(false, 24).encode())).isEqualTo(24);
+        assertThat(l.dataOutLength(0, new Cdb.SetTargetPortGroups(12).encode())).isEqualTo(12);
+        assertThat(l.dataOutLength(0, new Cdb.Read10(0, 3, false).encode())).isEqualTo(-1);
+        assertThat(l.dataOutLength(0, new byte[] {0x2A, 0})).isEqualTo(-1); // too short to read
+        assertThat(l.dataOutLength(5, new Cdb.Write10(0, 3, false).encode())).isEqualTo(-1); // no such LUN
+    }
+
     static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
