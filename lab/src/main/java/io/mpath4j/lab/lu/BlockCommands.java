@@ -186,6 +186,11 @@ final class BlockCommands {
         }
         checkRange(lba, blocks);
         if (blocks == 0) {
+            // the one-byte field cannot say 256: data for zero blocks means the initiator asked
+            // for more than MAXIMUM COMPARE AND WRITE LENGTH (libiscsi sends 256 this way)
+            if (dataOut.hasRemaining()) {
+                throw TaskFailure.invalidFieldInCdb(13);
+            }
             return TaskResult.good();
         }
         int bs = blockSize();

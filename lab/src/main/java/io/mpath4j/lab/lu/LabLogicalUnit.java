@@ -240,7 +240,8 @@ public final class LabLogicalUnit implements AutoCloseable {
             }
             case LuCommand.WRITE_SAME_10 -> bs;
             case LuCommand.WRITE_SAME_16 -> (c[1] & 0x01) != 0 ? 0 : bs; // NDOB
-            case LuCommand.COMPARE_AND_WRITE -> 2L * u8(c, 13) * bs;
+            // zero blocks: let the whole buffer through, it tells a 256-block request (see BlockCommands)
+            case LuCommand.COMPARE_AND_WRITE -> u8(c, 13) == 0 ? -1 : 2L * u8(c, 13) * bs;
             case LuCommand.UNMAP -> u16(c, 7);
             case LuCommand.PERSISTENT_RESERVE_OUT -> u32(c, 5);
             case LuCommand.MAINTENANCE_OUT -> u32(c, 6);
@@ -543,7 +544,7 @@ public final class LabLogicalUnit implements AutoCloseable {
         }
         int format = (c[1] & 0xE0) >>> 5;
         if (format > 1) {
-            throw TaskFailure.invalidFieldInCdb();
+            throw TaskFailure.invalidFieldInCdb(1);
         }
         return data(portGroups.report(format == 1).encode(), u32(c, 6));
     }

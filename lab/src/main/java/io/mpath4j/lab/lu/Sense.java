@@ -25,6 +25,17 @@ public final class Sense {
     public static final SenseData INVALID_RELEASE_OF_PERSISTENT_RESERVATION = of(SenseKey.ILLEGAL_REQUEST, 0x26, 0x04);
     public static final SenseData SAVING_PARAMETERS_NOT_SUPPORTED = of(SenseKey.ILLEGAL_REQUEST, 0x39, 0x00);
     public static final SenseData MEDIUM_REMOVAL_PREVENTED = of(SenseKey.ILLEGAL_REQUEST, 0x53, 0x02);
+    /**
+     * INVALID FIELD IN CDB with a sense-key specific field pointer (SPC-4 §4.5.2.4.2: SKSV, C/D
+     * set: the error is in the CDB, at byte {@code byteOffset}). libiscsi takes a bare INVALID
+     * FIELD IN CDB to MAINTENANCE IN or SERVICE ACTION IN as "service action not supported"
+     * unless the pointer says which other byte is wrong.
+     */
+    public static SenseData invalidFieldInCdb(int byteOffset) {
+        return new SenseData(false, false, SenseKey.ILLEGAL_REQUEST, 0x24, 0x00,
+                java.util.List.of(new io.mpath4j.scsi.sense.SenseDescriptor.SenseKeySpecific(0x40_0000 | byteOffset)));
+    }
+
     // NOT READY (ALUA, SPC-4 §5.15.2.4)
     public static final SenseData NOT_READY_TRANSITION = of(SenseKey.NOT_READY, 0x04, 0x0A);
     public static final SenseData NOT_READY_STANDBY = of(SenseKey.NOT_READY, 0x04, 0x0B);

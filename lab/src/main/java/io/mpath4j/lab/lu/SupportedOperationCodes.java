@@ -26,7 +26,7 @@ final class SupportedOperationCodes {
         byte[] b = switch (options) {
             case 0 -> all(rctd);
             case 1, 2, 3 -> one(options, op, sa, rctd);
-            default -> throw TaskFailure.invalidFieldInCdb();
+            default -> throw TaskFailure.invalidFieldInCdb(2);
         };
         return LabLogicalUnit.truncate(b, alloc);
     }
@@ -64,7 +64,7 @@ final class SupportedOperationCodes {
         }
         boolean known = LuCommand.knownOpcode(op);
         if (known && ((options == 1 && hasSa) || (options == 2 && !hasSa))) {
-            throw TaskFailure.invalidFieldInCdb();
+            throw TaskFailure.invalidFieldInCdb(2); // the REPORTING OPTIONS do not fit the opcode
         }
         if (found == null) {
             byte[] b = new byte[4];

@@ -33,6 +33,11 @@ final class TaskFailure extends RuntimeException {
         return check(Sense.INVALID_FIELD_IN_CDB);
     }
 
+    /** INVALID FIELD IN CDB pointing at the offending byte. */
+    static TaskFailure invalidFieldInCdb(int byteOffset) {
+        return check(Sense.invalidFieldInCdb(byteOffset));
+    }
+
     TaskResult result() {
         return result;
     }

@@ -134,6 +134,8 @@ class ReadWriteTest {
 
         assertSense(h.exec(A, RawCdb.compareAndWrite(BLOCKS - 1, 2), swap), Sense.LBA_OUT_OF_RANGE);
         assertGood(h.exec(A, RawCdb.compareAndWrite(0, 0), null));
+        // 256 blocks do not fit the one-byte field: libiscsi sends 0 with 2 × 256 blocks of data
+        assertSense(h.exec(A, RawCdb.compareAndWrite(0, 0), filled(512, 'A')), Sense.INVALID_FIELD_IN_CDB);
         assertSense(h.exec(A, RawCdb.compareAndWrite(0, 2), filled(2, 'A')), Sense.INVALID_FIELD_IN_CDB); // half the data
     }
 
@@ -248,6 +250,7 @@ class ReadWriteTest {
         assertThat(l.dataOutLength(0, RawCdb.cdb16(0x8F, 0x06, 0, 4))).isEqualTo(BS); // BYTCHK 11b
         assertThat(l.dataOutLength(0, RawCdb.cdb16(0x8F, 0x00, 0, 4))).isZero();
         assertThat(l.dataOutLength(0, RawCdb.compareAndWrite(0, 3))).isEqualTo(6L * BS);
+        assertThat(l.dataOutLength(0, RawCdb.compareAndWrite(0, 0))).isEqualTo(-1);
         assertThat(l.dataOutLength(0, new Cdb.WriteSame16(0, 9, true, false, true).encode())).isZero(); // NDOB
         assertThat(l.dataOutLength(0, RawCdb.writeSame10(0, 0, 9))).isEqualTo(BS);
         assertThat(l.dataOutLength(0, new Cdb.Unmap(false, 24).encode())).isEqualTo(24);

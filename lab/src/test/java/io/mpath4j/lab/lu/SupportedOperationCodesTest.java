@@ -54,7 +54,12 @@ class SupportedOperationCodesTest {
         byte[] unsupported = bytes(h.exec(RawCdb.reportSupportedOpcodes(1, false, 0xC7, 0, 512)));
         assertThat(unsupported[1] & 0x07).isEqualTo(1);
         assertSense(h.exec(RawCdb.reportSupportedOpcodes(1, false, 0x9E, 0, 512)), Sense.INVALID_FIELD_IN_CDB);
-        assertSense(h.exec(RawCdb.reportSupportedOpcodes(2, false, 0x28, 0, 512)), Sense.INVALID_FIELD_IN_CDB);
+        TaskResult wrongOption = h.exec(RawCdb.reportSupportedOpcodes(2, false, 0x28, 0, 512));
+        assertSense(wrongOption, Sense.INVALID_FIELD_IN_CDB);
+        // the field pointer (C/D set, byte 2) tells libiscsi the command itself is supported
+        byte[] fixed = wrongOption.sense().encode();
+        assertThat(fixed[15] & 0xFF).isEqualTo(0xC0);
+        assertThat(ScsiBytes.u16(fixed, 16)).isEqualTo(2);
         assertSense(h.exec(RawCdb.reportSupportedOpcodes(7, false, 0x28, 0, 512)), Sense.INVALID_FIELD_IN_CDB);
         assertThat(bytes(h.exec(RawCdb.reportSupportedOpcodes(0, false, 0, 0, 4)))).hasSize(4);
     }
