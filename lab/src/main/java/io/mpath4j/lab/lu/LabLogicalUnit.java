@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  */
 public final class LabLogicalUnit implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(LabLogicalUnit.class.getName());
+
     private final Backstore store;
     private final BlockCommands block;
     private final String serial;
@@ -265,6 +267,11 @@ public final class LabLogicalUnit implements AutoCloseable {
             return run(task);
         } catch (TaskFailure f) {
             return f.result();
+        } catch (RuntimeException e) {
+            // a bug (or a resize racing a transfer) must cost one command, not the session
+            LOG.log(System.Logger.Level.WARNING, "unit " + serial + ": internal error on CDB "
+                    + java.util.HexFormat.of().formatHex(task.cdb()), e);
+            return TaskResult.checkCondition(Sense.INTERNAL_TARGET_FAILURE);
         }
     }
 
