@@ -9,18 +9,13 @@ import io.mpath4j.scsi.alua.AluaState;
 import io.mpath4j.scsi.alua.SetTargetPortGroupsParameters;
 import io.mpath4j.scsi.data.ReadCapacity10Data;
 import io.mpath4j.scsi.data.ReadCapacity16Data;
-import io.mpath4j.scsi.pr.PrInAction;
-import io.mpath4j.scsi.pr.PrOutAction;
 import io.mpath4j.scsi.sense.SenseData;
 import io.mpath4j.scsi.sense.SenseKey;
 import io.mpath4j.scsi.vpd.Vpd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -31,9 +26,9 @@ import java.util.function.Consumer;
  * <p>Every task passes these gates in order before it executes: unit attention (except INQUIRY
  * and REQUEST SENSE, SAM-5 §5.14), an injected {@link Fault}, the CDB's operation code
  * and control byte, the ALUA state of the port the task came through, and reservations (SPC-2
- * RESERVE(6) and persistent). Metadata (reservations, faults) is guarded by one lock per unit;
- * the data path only by {@link BlockCommands}' write-order lock, so reads and writes of many
- * sessions run in parallel.
+ * RESERVE(6) and persistent). Reservations are guarded by one lock per unit ({@link
+ * Reservations}), unit attentions and faults by their own monitors; the data path only by {@link
+ * BlockCommands}' write-order lock, so reads and writes of many sessions run in parallel.
  */
 public final class LabLogicalUnit implements AutoCloseable {
 
@@ -48,10 +43,7 @@ public final class LabLogicalUnit implements AutoCloseable {
     private final Consumer<Nexus> aluaListener;
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final Faults faults = new Faults();
-    private final ReentrantLock meta = new ReentrantLock();
-    private final PersistentReservations pr = new PersistentReservations();
-    private final Set<Nexus> preventing = new HashSet<>();
-    private Nexus spc2Holder;
+    private final Reservations reservations = new Reservations(unitAttentions);
     private volatile boolean readOnly;
 
     private LabLogicalUnit(Builder b) {
@@ -183,27 +175,13 @@ public final class LabLogicalUnit implements AutoCloseable {
      * RESET FUNCTION OCCURRED — libiscsi's MultipathIO reset test expects it on every path.
      */
     void reset(Nexus nexus) {
-        meta.lock();
-        try {
-            spc2Holder = null;
-            preventing.clear();
-        } finally {
-            meta.unlock();
-        }
+        reservations.reset();
         unitAttentions.postAll(Sense.BUS_DEVICE_RESET_FUNCTION_OCCURRED, null);
     }
 
     /** The nexus is gone: its unit attentions, SPC-2 reservation and prevent state go; PR registrations stay. */
     void nexusLost(Nexus nexus) {
-        meta.lock();
-        try {
-            if (nexus.equals(spc2Holder)) {
-                spc2Holder = null;
-            }
-            preventing.remove(nexus);
-        } finally {
-            meta.unlock();
-        }
+        reservations.nexusLost(nexus);
         unitAttentions.forget(nexus);
     }
 
@@ -306,7 +284,7 @@ public final class LabLogicalUnit implements AutoCloseable {
             throw TaskFailure.invalidFieldInCdb(); // short CDB, or NACA/LINK in the control byte
         }
         checkAlua(alua, cmd);
-        checkReservations(n, cmd);
+        reservations.check(n, cmd);
         return dispatch(cmd, c, task);
     }
 
@@ -322,25 +300,6 @@ public final class LabLogicalUnit implements AutoCloseable {
         };
         if (refuse != null) {
             throw TaskFailure.check(refuse);
-        }
-    }
-
-    private void checkReservations(Nexus n, LuCommand cmd) {
-        meta.lock();
-        try {
-            if (spc2Holder != null && !spc2Holder.equals(n)) {
-                // SPC-2 §7.21: a reserved unit lets other nexuses only identify it and release
-                switch (cmd.opcode()) {
-                    case LuCommand.INQUIRY, LuCommand.REPORT_LUNS, LuCommand.REQUEST_SENSE, LuCommand.RELEASE_6,
-                         LuCommand.PERSISTENT_RESERVE_IN, LuCommand.MAINTENANCE_IN -> { }
-                    default -> throw TaskFailure.reservationConflict();
-                }
-            }
-            if (pr.conflicts(n, cmd.access())) {
-                throw TaskFailure.reservationConflict();
-            }
-        } finally {
-            meta.unlock();
         }
     }
 
@@ -388,12 +347,12 @@ public final class LabLogicalUnit implements AutoCloseable {
             case LuCommand.MODE_SENSE_6, LuCommand.MODE_SENSE_10 -> TaskResult.good(ByteBuffer.wrap(
                     ModePages.modeSense(c, store.blocks(), store.blockSize(), readOnly, store instanceof FileBackstore)));
             case LuCommand.START_STOP_UNIT -> TaskResult.good(); // a lab disk never spins down
-            case LuCommand.PREVENT_ALLOW -> preventAllow(c, n);
-            case LuCommand.RESERVE_6 -> reserve6(n);
-            case LuCommand.RELEASE_6 -> release6(n);
+            case LuCommand.PREVENT_ALLOW -> reservations.preventAllow(c, n);
+            case LuCommand.RESERVE_6 -> reservations.reserve6(n);
+            case LuCommand.RELEASE_6 -> reservations.release6(n);
             case LuCommand.READ_DEFECT_DATA_10, LuCommand.READ_DEFECT_DATA_12 -> readDefectData(c);
-            case LuCommand.PERSISTENT_RESERVE_IN -> persistentReserveIn(c, cmd);
-            case LuCommand.PERSISTENT_RESERVE_OUT -> persistentReserveOut(c, cmd, n, out);
+            case LuCommand.PERSISTENT_RESERVE_IN -> reservations.persistentReserveIn(c, cmd);
+            case LuCommand.PERSISTENT_RESERVE_OUT -> reservations.persistentReserveOut(c, cmd, n, out);
             case LuCommand.MAINTENANCE_IN -> cmd.serviceAction() == LuCommand.MI_REPORT_TARGET_PGS
                     ? reportTargetPortGroups(c)
                     : TaskResult.good(ByteBuffer.wrap(SupportedOperationCodes.report(c)));
@@ -464,85 +423,12 @@ public final class LabLogicalUnit implements AutoCloseable {
         return TaskResult.good(ByteBuffer.wrap(ReadCapacity10Data.of(store.blocks(), store.blockSize()).encode()));
     }
 
-    private TaskResult preventAllow(byte[] c, Nexus n) {
-        meta.lock();
-        try {
-            if ((c[4] & 0x03) != 0) {
-                preventing.add(n);
-            } else {
-                preventing.remove(n);
-            }
-        } finally {
-            meta.unlock();
-        }
-        return TaskResult.good();
-    }
-
-    /** RESERVE(6) (SPC-2 §7.21): refused while a persistent reservation exists (SPC-4 §5.12.3). */
-    private TaskResult reserve6(Nexus n) {
-        meta.lock();
-        try {
-            if (pr.reserved() || (spc2Holder != null && !spc2Holder.equals(n))) {
-                throw TaskFailure.reservationConflict();
-            }
-            spc2Holder = n;
-        } finally {
-            meta.unlock();
-        }
-        return TaskResult.good();
-    }
-
-    /** RELEASE(6): releases the nexus's own reservation; from anyone else it is a no-op (GOOD). */
-    private TaskResult release6(Nexus n) {
-        meta.lock();
-        try {
-            if (n.equals(spc2Holder)) {
-                spc2Holder = null;
-            }
-        } finally {
-            meta.unlock();
-        }
-        return TaskResult.good();
-    }
-
     /** READ DEFECT DATA(10)/(12) (SBC-3 §5.17/§5.18): a lab disk has no defects, so just the header. */
     private static TaskResult readDefectData(byte[] c) {
         boolean ten = (c[0] & 0xFF) == LuCommand.READ_DEFECT_DATA_10;
         byte[] b = new byte[ten ? 4 : 8];
         b[1] = (byte) ((ten ? c[2] : c[1]) & 0x1F);
         return data(b, ten ? u16(c, 7) : u32(c, 6));
-    }
-
-    private TaskResult persistentReserveIn(byte[] c, LuCommand cmd) {
-        int alloc = u16(c, 7);
-        meta.lock();
-        try {
-            byte[] b = switch (PrInAction.of(cmd.serviceAction())) {
-                case READ_KEYS -> pr.readKeys();
-                case READ_RESERVATION -> pr.readReservation();
-                case REPORT_CAPABILITIES -> PersistentReservations.reportCapabilities();
-                case READ_FULL_STATUS -> pr.readFullStatus();
-                case null -> throw TaskFailure.invalidFieldInCdb();
-            };
-            return data(b, alloc);
-        } finally {
-            meta.unlock();
-        }
-    }
-
-    private TaskResult persistentReserveOut(byte[] c, LuCommand cmd, Nexus n, ByteBuffer out) {
-        byte[] params = parameterList(out, u32(c, 5), 1 << 16);
-        meta.lock();
-        try {
-            if (spc2Holder != null) {
-                throw TaskFailure.reservationConflict();
-            }
-            pr.execute(n, PrOutAction.of(cmd.serviceAction()), (c[2] & 0xF0) >>> 4, c[2] & 0x0F, params,
-                    unitAttentions::post);
-        } finally {
-            meta.unlock();
-        }
-        return TaskResult.good();
     }
 
     private TaskResult reportTargetPortGroups(byte[] c) {

@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * The persistent reservation state of one logical unit (SPC-4 §5.12): registrations per I_T
  * nexus, the reservation and PRgeneration; the PERSISTENT RESERVE OUT actions and the
- * conflict rules. Not thread-safe: the logical unit calls it under its metadata lock.
+ * conflict rules. Not thread-safe: {@link Reservations} calls it under its lock.
  *
  * <p>Not supported, and said so in REPORT CAPABILITIES: SPEC_I_PT, ALL_TG_PT and APTPL (all
  * rejected with INVALID FIELD IN PARAMETER LIST, never silently ignored), REGISTER AND MOVE and
