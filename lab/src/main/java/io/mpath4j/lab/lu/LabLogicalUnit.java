@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * libiscsi's test suite send, with ALUA, persistent reservations, unit attentions and injectable
  * faults. Thread-safe.
  *
- * <p>Every task passes these gates in order before it executes: unit attention (except INQUIRY
- * and REQUEST SENSE, SAM-5 §5.14), an injected {@link Fault}, the CDB's operation code
+ * <p>Every task passes these gates in order before it executes: unit attention (except INQUIRY,
+ * REPORT LUNS and REQUEST SENSE, SAM-5 §5.14), an injected {@link Fault}, the CDB's operation code
  * and control byte, the ALUA state of the port the task came through, and reservations (SPC-2
  * RESERVE(6) and persistent). Reservations are guarded by one lock per unit ({@link
  * Reservations}), unit attentions and faults by their own monitors; the data path only by {@link
@@ -230,13 +230,12 @@ public final class LabLogicalUnit implements AutoCloseable {
     }
 
     /**
-     * For REPORT LUNS, which the LUN table answers: the unit attention pending for the nexus, as
-     * CHECK CONDITION (consumed), or null. SAM-5 §5.14 exempts only INQUIRY and REQUEST SENSE;
-     * Linux relies on REPORT LUNS reporting REPORTED LUNS DATA HAS CHANGED.
+     * For REPORT LUNS, which the LUN table answers: registers the nexus (its first contact queues
+     * POWER ON/RESET) without reporting or clearing a unit attention — SAM-5 §5.14 exempts
+     * INQUIRY, REPORT LUNS and REQUEST SENSE, as LIO does.
      */
-    TaskResult pendingUnitAttention(Nexus nexus) {
-        SenseData ua = unitAttentions.take(nexus);
-        return ua == null ? null : TaskResult.checkCondition(ua);
+    void contact(Nexus nexus) {
+        unitAttentions.touch(nexus);
     }
 
     /** Executes one task addressed to this unit; {@link LabLuns} calls it (and answers REPORT LUNS itself). */

@@ -68,11 +68,7 @@ public final class LabLuns implements TaskExecutor, AutoCloseable {
         if (op == LuCommand.REPORT_LUNS) {
             LabLogicalUnit lu = luns.get(task.lun());
             if (lu != null) {
-                // REPORT LUNS reports a pending unit attention like any other command to a unit
-                TaskResult ua = lu.pendingUnitAttention(task.nexus());
-                if (ua != null) {
-                    return ua;
-                }
+                lu.contact(task.nexus()); // a first contact all the same; the unit attention stays
             }
             return reportLuns(c);
         }

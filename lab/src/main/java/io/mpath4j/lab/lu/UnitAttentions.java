@@ -23,7 +23,7 @@ final class UnitAttentions {
         return q.pollFirst();
     }
 
-    /** The next condition without consuming it (for commands that do not report unit attentions). */
+    /** Registers the nexus on first contact without taking a condition (for commands that do not report them). */
     synchronized void touch(Nexus nexus) {
         queue(nexus);
     }

@@ -169,11 +169,14 @@ class InquiryTest {
     }
 
     @Test
-    void reportLunsReportsAPendingUnitAttentionOfAnExistingUnit() throws Exception {
+    void reportLunsNeitherReportsNorClearsAUnitAttention() throws Exception {
         LuHarness h = LuHarness.memoryLu().clearUa(A);
         h.lu().resize(2 * BLOCKS * BS);
-        assertSense(h.exec(new Cdb.ReportLuns(0, 256)), Sense.CAPACITY_DATA_HAS_CHANGED);
         assertThat(ReportLunsData.decode(bytes(h.exec(new Cdb.ReportLuns(0, 256)))).luns()).containsExactly(Lun.of(0));
+        assertSense(h.exec(new Cdb.TestUnitReady()), Sense.CAPACITY_DATA_HAS_CHANGED);
+        LuHarness fresh = LuHarness.memoryLu();
+        assertGood(fresh.exec(new Cdb.ReportLuns(0, 256)));
+        assertSense(fresh.exec(new Cdb.TestUnitReady()), Sense.POWER_ON_RESET);
     }
 
     @Test
