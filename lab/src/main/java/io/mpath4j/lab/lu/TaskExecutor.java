@@ -19,4 +19,15 @@ public interface TaskExecutor {
 
     /** The transport lost the nexus (session closed or reinstated): clears its per-nexus state except PR registrations. */
     void nexusLost(Nexus nexus);
+
+    /**
+     * The Data-Out length in bytes the CDB asks for (the SCSI transfer length: WRITE blocks times
+     * the logical block length, a parameter list length, ...), or -1 when the command moves no
+     * Data-Out or the unit cannot tell. The transport compares it with the initiator's Expected
+     * Data Transfer Length to report residual overflow or underflow for writes (RFC 7143 §11.4.5;
+     * only the unit knows its block length) and hands {@link #execute} at most that many bytes.
+     */
+    default long dataOutLength(long lun, byte[] cdb) {
+        return -1;
+    }
 }
