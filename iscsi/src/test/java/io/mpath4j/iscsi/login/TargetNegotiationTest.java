@@ -28,8 +28,10 @@ class TargetNegotiationTest {
                         Key.SESSION_TYPE, "Normal", Key.TARGET_NAME, "iqn.x:t"));
         TargetNegotiation t = target();
         List<KeyValue> answers = t.accept(i.firstMessage());
-        List<KeyValue> back = i.accept(concat(answers, t.declaration(Key.MAX_RECV_DATA_SEGMENT_LENGTH),
-                t.declaration(Key.TARGET_PORTAL_GROUP_TAG)));
+        List<KeyValue> all = new java.util.ArrayList<>(answers);
+        all.addAll(t.declaration(Key.MAX_RECV_DATA_SEGMENT_LENGTH));
+        all.addAll(t.declaration(Key.TARGET_PORTAL_GROUP_TAG));
+        List<KeyValue> back = i.accept(all);
         assertThat(back).isEmpty();
         SessionParameters ip = i.parameters();
         SessionParameters tp = t.parameters();
@@ -84,10 +86,5 @@ class TargetNegotiationTest {
         assertThat(t.isDiscovery()).isTrue();
         assertThat(t.initiatorDeclared()).containsEntry(Key.INITIATOR_NAME, "iqn.x:i");
         assertThat(t.parameters().discovery()).isTrue();
-    }
-
-    @SafeVarargs
-    static List<KeyValue> concat(List<KeyValue>... lists) {
-        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
     }
 }
