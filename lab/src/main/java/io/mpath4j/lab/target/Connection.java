@@ -486,6 +486,26 @@ final class Connection {
         return Bytes.of(java.util.Arrays.copyOf(all, io.mpath4j.iscsi.pdu.IscsiEncoder.BHS_LENGTH));
     }
 
+    // ------------------------------------------------------------------ asynchronous messages
+
+    /**
+     * Sends an Asynchronous Message (RFC 7143 §11.9) of {@code event} with its parameters; false if
+     * the connection is not in the full feature phase or the send failed.
+     */
+    boolean sendAsync(int event, int parameter1, int parameter2, int parameter3) {
+        if (window == null || !open.get()) {
+            return false;
+        }
+        try {
+            channel.sendStatus((statSN, exp, max) -> new Pdu.AsyncMessage(0, statSN, exp, max, event, 0, parameter1,
+                    parameter2, parameter3, Bytes.EMPTY, Bytes.EMPTY), window);
+            return true;
+        } catch (IOException e) {
+            close("sending an asynchronous message failed: " + e.getMessage(), false);
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------ NOP-In pings
 
     private void watch() {

@@ -114,6 +114,54 @@ final class Portal {
         }
     }
 
+    /**
+     * Asks every initiator on the portal to log out within {@code within} (AsyncEvent 1, §11.9.1),
+     * and drops the connections still open after that time.
+     */
+    int requestLogout(java.time.Duration within) {
+        int secs = (int) Math.min(0xffff, Math.max(1, within.toSeconds()));
+        int sent = 0;
+        for (Connection c : List.copyOf(connections)) {
+            if (c.sendAsync(io.mpath4j.iscsi.pdu.Pdu.AsyncEvent.LOGOUT_REQUESTED, 0, 0, secs)) {
+                sent++;
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(within);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    c.close("no logout within " + within.toMillis() + " ms of the request", true);
+                });
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Announces that the target drops every session on the portal (AsyncEvent 3, with
+     * DefaultTime2Wait {@code time2Wait} s and Time2Retain 0), then closes their connections after
+     * a grace of one second, so the initiator reads the message before the close.
+     */
+    int dropSessions(int time2Wait) {
+        int sent = 0;
+        for (Connection c : List.copyOf(connections)) {
+            if (c.sendAsync(io.mpath4j.iscsi.pdu.Pdu.AsyncEvent.SESSION_DROP, 0, time2Wait, 0)) {
+                sent++;
+            }
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(DROP_GRACE);
+                } catch (InterruptedException e) {
+                    // close now
+                }
+                c.close("the target dropped the session (asynchronous message sent)", false);
+            });
+        }
+        return sent;
+    }
+
+    private static final java.time.Duration DROP_GRACE = java.time.Duration.ofSeconds(1);
+
     /** Listens again after {@code reset(true)}; nothing if already listening. */
     synchronized void acceptNew() throws IOException {
         if (!stopped && (server == null || !server.isOpen())) {

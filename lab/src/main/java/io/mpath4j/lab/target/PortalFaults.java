@@ -72,6 +72,28 @@ public final class PortalFaults {
         portal.reset(refuseNew);
     }
 
+    /**
+     * Asks every initiator logged in through the portal to log out within {@code within} (an
+     * Asynchronous Message, AsyncEvent 1 "logout requested", RFC 7143 §11.9.1) and drops the
+     * connections still open after that time: a portal taken down politely.
+     *
+     * @return the connections asked
+     */
+    public int requestLogout(Duration within) {
+        return portal.requestLogout(within);
+    }
+
+    /**
+     * Tells every initiator on the portal that the target drops its session (AsyncEvent 3, with
+     * DefaultTime2Wait {@code time2Wait} s before reconnecting), then closes the connections a second
+     * later.
+     *
+     * @return the connections told
+     */
+    public int dropSessions(int time2Wait) {
+        return portal.dropSessions(time2Wait);
+    }
+
     /** Listens again after {@code reset(true)}. */
     public void acceptNew() throws java.io.IOException {
         portal.acceptNew();

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 class PortalFaultsIT {
 
     static final String IQN = LabTargetIT.IQN;
-    static final IscsiOptions OPTIONS = LabTargetIT.OPTIONS.withNop(Duration.ofMillis(200), Duration.ofMillis(400));
+    // NOP-Out after 300 ms of silence; 2 s to answer: short for the blackhole test, long enough for a loaded machine
+    static final IscsiOptions OPTIONS = LabTargetIT.OPTIONS.withNop(Duration.ofMillis(300), Duration.ofSeconds(2));
 
     private final List<AutoCloseable> closers = new ArrayList<>();
     private MemoryDisk disk;
@@ -114,6 +115,31 @@ class PortalFaultsIT {
         f.reset(false);
         assertThat(eventually(15, () -> p.isConnected() && target.sessionCount() == 1)).isTrue();
         assertThat(LabTargetIT.io(p, new IoRequest.Read(0, ByteBuffer.allocate(4096)))).isEqualTo(IoStatus.OK);
+    }
+
+    @Test
+    void asynchronousLogoutRequestAndSessionDrop() throws Exception {
+        start();
+        CompletableFuture<Integer> event = new CompletableFuture<>();
+        CompletableFuture<String> down = new CompletableFuture<>();
+        IscsiSession s = IscsiSession.open(IscsiUri.parse(target.uri(0, IQN, 0)), OPTIONS, 7,
+                x -> down.complete(x.closeReason()), (x, m) -> event.complete(m.asyncEvent()));
+        closers.add(s::close);
+        assertThat(LabTargetIT.tur(s)).isZero();
+        assertThat(target.faults(0).requestLogout(Duration.ofSeconds(10))).isEqualTo(1);
+        assertThat(event.get(10, TimeUnit.SECONDS)).isEqualTo(io.mpath4j.iscsi.pdu.Pdu.AsyncEvent.LOGOUT_REQUESTED);
+        assertThat(down.get(10, TimeUnit.SECONDS)).as("our initiator logs out when asked").isNotEmpty();
+        assertThat(eventually(10, () -> target.sessionCount() == 0)).isTrue();
+
+        CompletableFuture<String> down2 = new CompletableFuture<>();
+        CompletableFuture<Integer> event2 = new CompletableFuture<>();
+        IscsiSession s2 = IscsiSession.open(IscsiUri.parse(target.uri(0, IQN, 0)), OPTIONS, 8,
+                x -> down2.complete(x.closeReason()), (x, m) -> event2.complete(m.asyncEvent()));
+        closers.add(s2::close);
+        assertThat(LabTargetIT.tur(s2)).isZero();
+        assertThat(target.faults(0).dropSessions(0)).isEqualTo(1);
+        assertThat(event2.get(10, TimeUnit.SECONDS)).isEqualTo(io.mpath4j.iscsi.pdu.Pdu.AsyncEvent.SESSION_DROP);
+        assertThat(down2.get(10, TimeUnit.SECONDS)).isNotEmpty();
     }
 
     static byte[] block(int fill) {
