@@ -1,7 +1,6 @@
 package io.mpath4j.iscsi.login;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,7 +56,7 @@ public final class ChapTarget {
     public List<KeyValue> onAlgorithms(List<KeyValue> fromInitiator) throws ChapException {
         expect(State.START);
         state = State.FAILED;
-        String offered = keys(fromInitiator).get("CHAP_A");
+        String offered = ChapKeys.of(fromInitiator).get("CHAP_A");
         if (offered == null) {
             throw new ChapException("CHAP_A is missing");
         }
@@ -76,13 +75,13 @@ public final class ChapTarget {
     public List<KeyValue> onResponse(List<KeyValue> fromInitiator) throws ChapException {
         expect(State.CHALLENGED);
         state = State.FAILED;
-        Map<String, String> keys = keys(fromInitiator);
+        Map<String, String> keys = ChapKeys.of(fromInitiator);
         String name = keys.get("CHAP_N");
         String r = keys.get("CHAP_R");
         if (name == null || r == null) {
             throw new ChapException("CHAP_N or CHAP_R is missing");
         }
-        byte[] response = binary("CHAP_R", r);
+        byte[] response = ChapKeys.binary("CHAP_R", r);
         // check the secret even for a wrong name, so the time taken does not tell which was wrong
         boolean good = Chap.verify(identifier, initiator.secretUnsafe(), challenge, response);
         if (!name.equals(initiator.name()) || !good) {
@@ -100,13 +99,8 @@ public final class ChapTarget {
         if (target == null) {
             throw new ChapException("the initiator asks for mutual CHAP, but this target has no CHAP secret of its own");
         }
-        int theirId;
-        try {
-            theirId = (int) TextValues.number("CHAP_I", i, 0, 255);
-        } catch (NegotiationException e) {
-            throw new ChapException(e.getMessage());
-        }
-        byte[] theirChallenge = binary("CHAP_C", c);
+        int theirId = (int) ChapKeys.number("CHAP_I", i, 0, 255);
+        byte[] theirChallenge = ChapKeys.binary("CHAP_C", c);
         if (theirChallenge.length == 0) {
             throw new ChapException("empty CHAP_C");
         }
@@ -135,24 +129,6 @@ public final class ChapTarget {
     private void expect(State s) throws ChapException {
         if (state != s) {
             throw new ChapException("CHAP step out of order: in state " + state + ", expected " + s);
-        }
-    }
-
-    private static Map<String, String> keys(List<KeyValue> pairs) throws ChapException {
-        Map<String, String> m = new HashMap<>();
-        for (KeyValue kv : pairs) {
-            if (kv.key().startsWith("CHAP_") && m.put(kv.key(), kv.value()) != null) {
-                throw new ChapException(kv.key() + " sent twice");
-            }
-        }
-        return m;
-    }
-
-    private static byte[] binary(String key, String value) throws ChapException {
-        try {
-            return TextValues.binary(key, value);
-        } catch (NegotiationException e) {
-            throw new ChapException(e.getMessage());
         }
     }
 }

@@ -42,17 +42,11 @@ class LabTargetIT {
             .withReconnect(Duration.ofMillis(50), Duration.ofMillis(400))
             .withFenceTimeout(Duration.ofSeconds(5));
 
-    private final List<AutoCloseable> closers = new ArrayList<>();
+    private final Closers closers = new Closers();
 
     @AfterEach
     void cleanUp() {
-        for (AutoCloseable c : closers.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        closers.close();
     }
 
     LabTarget start(LabTarget.Builder b) throws Exception {

@@ -38,19 +38,13 @@ class PortalFaultsIT {
     // NOP-Out after 300 ms of silence; 2 s to answer: short for the blackhole test, long enough for a loaded machine
     static final IscsiOptions OPTIONS = LabTargetIT.OPTIONS.withNop(Duration.ofMillis(300), Duration.ofSeconds(2));
 
-    private final List<AutoCloseable> closers = new ArrayList<>();
+    private final Closers closers = new Closers();
     private MemoryDisk disk;
     private LabTarget target;
 
     @AfterEach
     void cleanUp() {
-        for (AutoCloseable c : closers.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        closers.close();
     }
 
     void start() throws Exception {
