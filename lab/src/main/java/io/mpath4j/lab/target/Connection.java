@@ -213,6 +213,8 @@ final class Connection {
                 channel.sendRaw(fin);
                 channel.fullFeature(o.params().digests(), o.params().targetMaxRecvDataSegmentLength());
                 window = w;
+                LOG.log(System.Logger.Level.INFO, "login from {0} ({1}, ISID {2}, TSIH {3}): {4}", peer,
+                        o.discovery() ? "discovery" : o.node().iqn(), Long.toHexString(o.isid()), tsih, o.params());
                 if (!open.get() && session != null) {
                     session.end("closed during login");
                     return false;

@@ -116,4 +116,37 @@ class LibiscsiIT {
             passes(suite);
         }
     }
+
+    @Test
+    void headerDigestsRequiredByTheTarget() throws Exception {
+        // libiscsi offers HeaderDigest with CRC32C and DataDigest=None: the data suites run over CRC32C headers
+        try (LabTarget t = LabTarget.builder().portal("127.0.0.1", 0, 1, 1, 1)
+                .settings(TargetSettings.defaults().withDigests("CRC32C"))
+                .target(IQN, new MemoryDisk(16L << 20, 512, "digest1"), MemoryDisk.LUN).start()) {
+            String url = "iscsi://127.0.0.1:" + t.portals().get(0).getPort() + "/" + IQN + "/0";
+            for (String suite : List.of("SCSI.Write10", "SCSI.Read10")) {
+                PeerProcess.Result r = run(Duration.ofSeconds(120), "iscsi-test-cu", "--dataloss", "--test=" + suite, url);
+                Summary sum = Summary.parse(r.output());
+                assertThat(sum.ran()).isPositive();
+                assertThat(sum.failed()).as(suite + " with digests:\n" + r.output()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void chapWithLibiscsi() throws Exception {
+        var user = new io.mpath4j.iscsi.login.ChapCredentials("lab-user",
+                "initiator-secret-1234".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (LabTarget t = LabTarget.builder().portal("127.0.0.1", 0, 1, 1, 1).chap(user, null)
+                .target(IQN, new MemoryDisk(16L << 20, 512, "chap9"), MemoryDisk.LUN).start()) {
+            String at = "127.0.0.1:" + t.portals().get(0).getPort() + "/" + IQN + "/0";
+            String inq = run(Duration.ofSeconds(20), "iscsi-inq", "iscsi://lab-user%initiator-secret-1234@" + at)
+                    .requireSuccess("iscsi-inq with CHAP").output();
+            assertThat(inq).contains("Vendor:MPATH4J");
+            PeerProcess.Result wrong = run(Duration.ofSeconds(20), "iscsi-inq", "iscsi://lab-user%wrong-secret-12345@" + at);
+            assertThat(wrong.exitCode()).as(wrong.output()).isNotZero();
+            PeerProcess.Result none = run(Duration.ofSeconds(20), "iscsi-inq", "iscsi://" + at);
+            assertThat(none.exitCode()).as(none.output()).isNotZero();
+        }
+    }
 }
