@@ -140,4 +140,27 @@ class ProtocolErrorIT {
             assertThat(r.receive()).isInstanceOfSatisfying(Pdu.ScsiResponse.class, s -> assertThat(s.status()).isZero());
         }
     }
+
+    @Test
+    void theTargetPingsASilentInitiatorAndDropsItWhenThePingGoesUnanswered() throws Exception {
+        try (LabTarget t = LabTarget.builder().portal("127.0.0.1", 0, 1, 1, 1)
+                .settings(TargetSettings.defaults().withNop(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(1)))
+                .target(IQN, new MemoryDisk(1 << 20, 512, "nop1"), MemoryDisk.LUN).start();
+                RawInitiator r = new RawInitiator(t.portals().get(0))) {
+            Pdu.LoginResponse lr = r.login(IQN, 9);
+            assertThat(lr.statusClass()).isZero();
+            Pdu first = r.receive();
+            assertThat(first).isInstanceOfSatisfying(Pdu.NopIn.class, n -> {
+                assertThat(n.initiatorTaskTag()).isEqualTo(Pdu.RESERVED_TAG);
+                assertThat(n.targetTransferTag()).isNotEqualTo(Pdu.RESERVED_TAG);
+                assertThat(n.statSN()).as("a ping takes no StatSN").isEqualTo(lr.statSN() + 1);
+            });
+            Pdu.NopIn ping = (Pdu.NopIn) first;
+            r.send(new Pdu.NopOut(true, 0, Pdu.RESERVED_TAG, ping.targetTransferTag(), 100, ping.statSN(), Bytes.EMPTY));
+            Pdu second = r.receive();
+            assertThat(second).as("answered, the next ping comes after the next silence").isInstanceOf(Pdu.NopIn.class);
+            // this one goes unanswered: the target drops the connection
+            assertThat(r.receive()).isNull();
+        }
+    }
 }
