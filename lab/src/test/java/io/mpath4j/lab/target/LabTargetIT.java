@@ -87,6 +87,22 @@ class LabTargetIT {
     }
 
     @Test
+    void aSendTargetsAnswerLongerThanOnePduContinues() throws Exception {
+        MemoryDisk disk = new MemoryDisk(1 << 20, 512, "many1");
+        LabTarget.Builder b = LabTarget.builder().portal("127.0.0.1", 0, 1, 1, 1).portal("127.0.0.2", 0, 2, 2, 2);
+        for (int i = 0; i < 3000; i++) {
+            b.target(String.format("iqn.2026-11.io.mpath4j:lab-with-a-rather-long-name-%04d", i), disk, 0);
+        }
+        LabTarget t = start(b);
+        // about 400 KB of text: more than the 256 KiB our initiator receives per PDU
+        List<SendTargets.DiscoveredTarget> found = Discovery.sendTargets(
+                IscsiUri.parse("iscsi://127.0.0.2:" + t.portals().get(1).getPort()), OPTIONS);
+        assertThat(found).hasSize(3000);
+        assertThat(found.get(2999).name()).endsWith("-2999");
+        assertThat(found.get(2999).portals()).hasSize(2);
+    }
+
+    @Test
     void pathThroughEachPortalSeesTheSameUnit() throws Exception {
         MemoryDisk disk = new MemoryDisk(8 << 20, 512, "same1");
         LabTarget t = start(twoPortals(disk));
