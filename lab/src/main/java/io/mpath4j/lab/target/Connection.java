@@ -384,7 +384,7 @@ final class Connection {
                 Integer.toHexString(c.initiatorTaskTag()), e.getMessage());
         ResponsePlan.Planned plan = ResponsePlan.plan(c, io.mpath4j.lab.lu.TaskResult.checkCondition(e.sense()), -1, 0,
                 initiatorMaxRecv, Integer.MAX_VALUE);
-        channel.sendAll(plan.data(), plan.status(), window);
+        channel.sendResponse(plan, window);
     }
 
     private void sendR2Ts(TargetTask t, List<DataOutCollector.R2TGrant> grants) throws IOException {

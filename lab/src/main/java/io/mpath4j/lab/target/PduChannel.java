@@ -122,21 +122,48 @@ final class PduChannel {
         }
     }
 
-    /** Sends a whole command response in one go, so no other PDU comes between its Data-In and status. */
-    void sendAll(Iterable<Stamped> data, Stamped status, CommandWindow<?> window) throws IOException {
+    /**
+     * Sends a whole command response in one go, so no other PDU comes between its Data-In and its
+     * status; the status takes the next StatSN.
+     */
+    void sendResponse(ResponsePlan.Planned plan, CommandWindow<?> window) throws IOException {
         sendLock.lock();
         try {
-            for (Stamped d : data) {
-                write(d.build(statSN, window.expCmdSN(), window.maxCmdSN()));
+            for (ResponsePlan.StampedDataIn d : plan.data()) {
+                writeDataIn(d.build(statSN, window.expCmdSN(), window.maxCmdSN()));
             }
-            write(status.build(statSN, window.expCmdSN(), window.maxCmdSN()));
+            if (plan.collapsed() != null) {
+                writeDataIn(plan.collapsed().build(statSN, window.expCmdSN(), window.maxCmdSN()));
+            } else {
+                write(plan.response().build(statSN, window.expCmdSN(), window.maxCmdSN()));
+            }
             statSN++;
         } finally {
             sendLock.unlock();
         }
     }
 
-    private void write(Pdu pdu) throws IOException {
+    /**
+     * A Data-In: header, then the data straight from the unit's buffer and the padding, in one
+     * gathering write (no copy); with data digests the whole PDU goes through the encoder.
+     */
+    private void writeDataIn(ResponsePlan.DataInFrame f) throws IOException {
+        if (digests.data()) {
+            write(f.withData());
+            return;
+        }
+        awaitOpen();
+        int n = f.payload().remaining();
+        ByteBuffer[] parts = {ByteBuffer.wrap(IscsiEncoder.encodeHeader(f.header(), n, digests)), f.payload().duplicate(),
+                ByteBuffer.wrap(PADDING, 0, (4 - (n & 3)) & 3)};
+        while (parts[0].hasRemaining() || parts[1].hasRemaining() || parts[2].hasRemaining()) {
+            channel.write(parts);
+        }
+    }
+
+    private static final byte[] PADDING = new byte[3];
+
+    private void awaitOpen() throws IOException {
         try {
             faults.awaitOpen(open);
         } catch (InterruptedException e) {
@@ -146,6 +173,10 @@ final class PduChannel {
         if (!open.getAsBoolean()) {
             throw new IOException("connection closed");
         }
+    }
+
+    private void write(Pdu pdu) throws IOException {
+        awaitOpen();
         ByteBuffer b = ByteBuffer.wrap(IscsiEncoder.encode(pdu, digests));
         while (b.hasRemaining()) {
             channel.write(b);

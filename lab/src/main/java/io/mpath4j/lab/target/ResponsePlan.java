@@ -45,8 +45,32 @@ final class ResponsePlan {
         }
     }
 
-    /** @param data Data-In PDUs (StatSN not advanced); @param status the PDU that ends the command */
-    record Planned(List<Stamped> data, Stamped status) {}
+    /**
+     * A Data-In whose data segment goes out straight from the unit's buffer ({@code payload}); the
+     * {@code header} carries an empty data segment.
+     */
+    record DataInFrame(Pdu.DataIn header, ByteBuffer payload) {
+        /** The whole PDU, data copied in (for connections with data digests). */
+        Pdu.DataIn withData() {
+            Pdu.DataIn h = header;
+            return new Pdu.DataIn(h.finalPdu(), h.acknowledge(), h.residualOverflow(), h.residualUnderflow(),
+                    h.statusPresent(), h.status(), h.lun(), h.initiatorTaskTag(), h.targetTransferTag(), h.statSN(),
+                    h.expCmdSN(), h.maxCmdSN(), h.dataSN(), h.bufferOffset(), h.residualCount(), Bytes.of(payload));
+        }
+    }
+
+    /** A {@link DataInFrame} waiting for its sequence numbers, like {@link Stamped}. */
+    @FunctionalInterface
+    interface StampedDataIn {
+        DataInFrame build(int statSN, int expCmdSN, int maxCmdSN);
+    }
+
+    /**
+     * @param data Data-In PDUs without status (StatSN not advanced)
+     * @param collapsed the last Data-In with the status (S bit), or null
+     * @param response the SCSI Response, when there is no {@code collapsed}
+     */
+    record Planned(List<StampedDataIn> data, StampedDataIn collapsed, Stamped response) {}
 
     private ResponsePlan() {}
 
@@ -72,15 +96,15 @@ final class ResponsePlan {
         boolean collapse = toSend > 0 && result.status() == ScsiStatus.GOOD;
         long lun = cmd.lun();
         int itt = cmd.initiatorTaskTag();
-        List<Stamped> data = new ArrayList<>();
+        List<StampedDataIn> data = new ArrayList<>();
         int offset = 0;
         int dataSN = 0;
         int burstLeft = maxBurstLength;
         int base = dataIn.position();
-        Stamped last = null;
+        StampedDataIn last = null;
         while (offset < toSend) {
             int len = Math.min(Math.min(maxRecvDataSegmentLength, toSend - offset), burstLeft);
-            Bytes chunk = Bytes.of(dataIn.slice(base + offset, len));
+            ByteBuffer chunk = dataIn.slice(base + offset, len).asReadOnlyBuffer();
             int at = offset;
             int sn = dataSN++;
             offset += len;
@@ -90,22 +114,22 @@ final class ResponsePlan {
                 burstLeft = maxBurstLength;
             }
             if (collapse && offset == toSend) {
-                last = (statSN, exp, max) -> new Pdu.DataIn(true, false, res.overflow(), res.underflow(), true, status, lun,
-                        itt, Pdu.RESERVED_TAG, statSN, exp, max, sn, at, res.count(), chunk);
+                last = (statSN, exp, max) -> new DataInFrame(new Pdu.DataIn(true, false, res.overflow(), res.underflow(),
+                        true, status, lun, itt, Pdu.RESERVED_TAG, statSN, exp, max, sn, at, res.count(), Bytes.EMPTY), chunk);
             } else {
                 boolean f = endOfBurst;
-                data.add((statSN, exp, max) -> new Pdu.DataIn(f, false, false, false, false, 0, 0, itt, Pdu.RESERVED_TAG,
-                        statSN, exp, max, sn, at, 0, chunk));
+                data.add((statSN, exp, max) -> new DataInFrame(new Pdu.DataIn(f, false, false, false, false, 0, 0, itt,
+                        Pdu.RESERVED_TAG, statSN, exp, max, sn, at, 0, Bytes.EMPTY), chunk));
             }
         }
         if (last != null) {
-            return new Planned(data, last);
+            return new Planned(data, last, null);
         }
         Bytes sense = result.sense() == null ? Bytes.EMPTY : Bytes.of(result.sense().encode());
         int expDataSN = dataSN + r2ts;
         Stamped response = (statSN, exp, max) -> new Pdu.ScsiResponse(false, false, res.overflow(), res.underflow(),
                 Pdu.ScsiResponse.COMMAND_COMPLETED, status, itt, 0, statSN, exp, max, expDataSN, 0, res.count(), sense,
                 Bytes.EMPTY);
-        return new Planned(data, response);
+        return new Planned(data, null, response);
     }
 }

@@ -132,7 +132,7 @@ final class TargetSession {
                     t.collector == null ? 0 : t.collector.r2tCount(), params.initiatorMaxRecvDataSegmentLength(),
                     params.maxBurstLength());
             try {
-                c.channel().sendAll(plan.data(), plan.status(), window);
+                c.channel().sendResponse(plan, window);
             } catch (IOException e) {
                 c.close("sending the status of ITT " + Integer.toHexString(t.itt()) + " failed: " + e.getMessage(), false);
             }

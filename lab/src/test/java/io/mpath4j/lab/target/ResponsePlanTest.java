@@ -39,10 +39,12 @@ class ResponsePlanTest {
         ResponsePlan.Planned p = ResponsePlan.plan(cmd(true, false, 10000), TaskResult.good(ByteBuffer.allocate(9000)), -1, 0,
                 4096, 8192);
         assertThat(p.data()).hasSize(2);
-        Pdu.DataIn first = (Pdu.DataIn) p.data().get(0).build(7, 1, 10);
-        Pdu.DataIn second = (Pdu.DataIn) p.data().get(1).build(7, 1, 10);
-        Pdu.DataIn last = (Pdu.DataIn) p.status().build(7, 1, 10);
+        assertThat(p.response()).isNull();
+        Pdu.DataIn first = p.data().get(0).build(7, 1, 10).withData();
+        Pdu.DataIn second = p.data().get(1).build(7, 1, 10).withData();
+        Pdu.DataIn last = p.collapsed().build(7, 1, 10).withData();
         assertThat(first.finalPdu()).isFalse();
+        assertThat(first.data().length()).isEqualTo(4096);
         assertThat(second.finalPdu()).as("8 KiB: the end of a MaxBurstLength sequence").isTrue();
         assertThat(second.bufferOffset()).isEqualTo(4096);
         assertThat(last.statusPresent()).isTrue();
@@ -59,7 +61,8 @@ class ResponsePlanTest {
         SenseData sense = SenseData.of(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00);
         ResponsePlan.Planned p = ResponsePlan.plan(cmd(true, false, 512), TaskResult.checkCondition(sense), -1, 0, 8192, 8192);
         assertThat(p.data()).isEmpty();
-        Pdu.ScsiResponse r = (Pdu.ScsiResponse) p.status().build(3, 4, 5);
+        assertThat(p.collapsed()).isNull();
+        Pdu.ScsiResponse r = (Pdu.ScsiResponse) p.response().build(3, 4, 5);
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.senseData().toByteArray()).isEqualTo(sense.encode());
         assertThat(r.residualUnderflow()).isTrue();
@@ -69,7 +72,7 @@ class ResponsePlanTest {
     @Test
     void writeStatusCountsR2TsInExpDataSN() {
         ResponsePlan.Planned p = ResponsePlan.plan(cmd(false, true, 8192), TaskResult.good(), 8192, 3, 8192, 8192);
-        Pdu.ScsiResponse r = (Pdu.ScsiResponse) p.status().build(1, 1, 1);
+        Pdu.ScsiResponse r = (Pdu.ScsiResponse) p.response().build(1, 1, 1);
         assertThat(r.expDataSN()).isEqualTo(3);
         assertThat(r.residualOverflow() || r.residualUnderflow()).isFalse();
     }
