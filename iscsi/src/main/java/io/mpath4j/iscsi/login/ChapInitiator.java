@@ -1,7 +1,6 @@
 package io.mpath4j.iscsi.login;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -93,13 +92,13 @@ public final class ChapInitiator {
     public List<KeyValue> onChallenge(List<KeyValue> fromTarget) throws ChapException {
         expect(State.OFFERED);
         state = State.FAILED;
-        Map<String, String> keys = keys(fromTarget);
+        Map<String, String> keys = ChapKeys.of(fromTarget);
         String a = required(keys, "CHAP_A");
         if (!a.equals(Integer.toString(Chap.ALGORITHM_MD5))) {
             throw new ChapException("the target chose CHAP_A=" + a + "; only 5 (MD5) was offered");
         }
-        int identifier = (int) number("CHAP_I", required(keys, "CHAP_I"), 0, 255);
-        byte[] challenge = binary("CHAP_C", required(keys, "CHAP_C"));
+        int identifier = (int) ChapKeys.number("CHAP_I", required(keys, "CHAP_I"), 0, 255);
+        byte[] challenge = ChapKeys.binary("CHAP_C", required(keys, "CHAP_C"));
         if (challenge.length == 0) {
             throw new ChapException("empty CHAP_C");
         }
@@ -124,13 +123,13 @@ public final class ChapInitiator {
         }
         expect(State.RESPONDED);
         state = State.FAILED;
-        Map<String, String> keys = keys(fromTarget);
+        Map<String, String> keys = ChapKeys.of(fromTarget);
         String name = required(keys, "CHAP_N");
         if (!name.equals(target.name())) {
             throw new ChapException("the target's CHAP_N " + KeyValue.quoted(name) + " is not the expected "
                     + KeyValue.quoted(target.name()));
         }
-        byte[] response = binary("CHAP_R", required(keys, "CHAP_R"));
+        byte[] response = ChapKeys.binary("CHAP_R", required(keys, "CHAP_R"));
         if (!Chap.verify(ourIdentifier, target.secretUnsafe(), ourChallenge, response)) {
             throw new ChapException("the target's CHAP_R is wrong: target authentication failed");
         }
@@ -158,37 +157,11 @@ public final class ChapInitiator {
         }
     }
 
-    private static Map<String, String> keys(List<KeyValue> pairs) throws ChapException {
-        Map<String, String> m = new HashMap<>();
-        for (KeyValue kv : pairs) {
-            if (kv.key().startsWith("CHAP_") && m.put(kv.key(), kv.value()) != null) {
-                throw new ChapException(kv.key() + " sent twice");
-            }
-        }
-        return m;
-    }
-
     private static String required(Map<String, String> keys, String key) throws ChapException {
         String v = keys.get(key);
         if (v == null) {
             throw new ChapException(key + " is missing");
         }
         return v;
-    }
-
-    private static long number(String key, String value, long min, long max) throws ChapException {
-        try {
-            return TextValues.number(key, value, min, max);
-        } catch (NegotiationException e) {
-            throw new ChapException(e.getMessage());
-        }
-    }
-
-    private static byte[] binary(String key, String value) throws ChapException {
-        try {
-            return TextValues.binary(key, value);
-        } catch (NegotiationException e) {
-            throw new ChapException(e.getMessage());
-        }
     }
 }

@@ -52,6 +52,37 @@ public final class IscsiEncoder {
         return b.array();
     }
 
+    /**
+     * The header of a PDU whose data segment the caller sends itself, right after it (a gathering
+     * write of header, data and padding, without copying the data into the PDU first): BHS and AHS
+     * with DataSegmentLength {@code dataSegmentLength}, and the header digest if in use. The PDU
+     * value itself must carry an empty data segment. Not for connections with data digests (the
+     * digest trails the data, which this method never sees).
+     */
+    public static byte[] encodeHeader(Pdu pdu, int dataSegmentLength, Digests digests) {
+        Objects.requireNonNull(pdu, "pdu");
+        if (!pdu.dataSegment().isEmpty()) {
+            throw new IllegalArgumentException("the PDU carries its own data segment");
+        }
+        if (dataSegmentLength < 0 || dataSegmentLength > MAX_DATA_SEGMENT_LENGTH) {
+            throw new IllegalArgumentException("data segment length " + dataSegmentLength);
+        }
+        if (digests.data() && dataSegmentLength > 0) {
+            throw new IllegalArgumentException("a data digest needs the data: use encode");
+        }
+        byte[] ahs = ahs(pdu);
+        int headerLength = BHS_LENGTH + ahs.length;
+        ByteBuffer b = ByteBuffer.allocate(headerLength + (digests.header() ? Crc32c.LENGTH : 0));
+        bhs(pdu, b);
+        b.put(4, (byte) (ahs.length / 4));
+        Wire.putU24(b, 5, dataSegmentLength);
+        b.put(BHS_LENGTH, ahs);
+        if (digests.header()) {
+            Crc32c.write(b, headerLength, Crc32c.compute(b, 0, headerLength));
+        }
+        return b.array();
+    }
+
     /** The AHS of a SCSI Command (§11.3.5, §11.3.6); other PDUs carry none. */
     private static byte[] ahs(Pdu pdu) {
         if (!(pdu instanceof Pdu.ScsiCommand c)) {
