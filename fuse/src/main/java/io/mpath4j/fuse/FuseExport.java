@@ -159,9 +159,18 @@ public final class FuseExport implements AutoCloseable {
             return;
         }
         closed = true;
-        int errno = Libc.lazyUnmount(mountPoint);
-        if (errno != 0) {
-            LOG.warning("umount2 " + mountPoint + " failed: errno " + errno);
+        // Unmount only our own mount. While our loop runs, our connection is alive and the mount
+        // with its device number is ours. Once the loop has ended (the connection was aborted) the
+        // mount at that place is ours only if it is a dead one: someone may have detached ours and
+        // mounted anew (FuseMounts.prepare does), and device numbers are reused, so they prove nothing.
+        boolean ours = loop.isAlive()
+                ? FuseMounts.find(mountPoint).map(m -> m.minor() == connection).orElse(false)
+                : FuseMounts.find(mountPoint).isPresent() && FuseMounts.isDisconnected(mountPoint);
+        if (ours) {
+            int errno = Libc.lazyUnmount(mountPoint);
+            if (errno != 0) {
+                LOG.warning("umount2 " + mountPoint + " failed: errno " + errno);
+            }
         }
         boolean ended = join(CLOSE_GRACE_MILLIS);
         if (!ended && connection >= 0) {

@@ -110,9 +110,16 @@ final class FuseMounts {
     /**
      * Aborts a FUSE connection through fusectl (/sys/fs/fuse/connections/N/abort, N = the
      * mount's device minor): the last resort when a detached mount stays busy, since a lazy
-     * unmount ends the connection only when the last open file on it is closed.
+     * unmount ends the connection only when the last open file on it is closed. Mounts fusectl
+     * first if the system has not (systemd does; a container may not).
      */
     static boolean abort(int connection) {
+        if (mounts().stream().noneMatch(m -> m.mountPoint.equals(FUSECTL))) {
+            int errno = Libc.mountPseudo("fusectl", FUSECTL, "fusectl");
+            if (errno != 0) {
+                LOG.warning(() -> "cannot mount fusectl on " + FUSECTL + ": errno " + errno);
+            }
+        }
         Path abort = FUSECTL.resolve(Integer.toString(connection)).resolve("abort");
         try {
             Files.writeString(abort, "1");

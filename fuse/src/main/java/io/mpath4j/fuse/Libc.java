@@ -2,6 +2,7 @@ package io.mpath4j.fuse;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -14,9 +15,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
- * umount2(2) through the foreign function API: as root, a lazy unmount needs neither fusermount3
- * nor a umount process, and it works on a mount whose daemon died ("Transport endpoint is not
- * connected"), where umount(8) may try to stat the dead mount first.
+ * umount2(2) and mount(2) through the foreign function API: as root, a lazy unmount needs neither
+ * fusermount3 nor a umount process, and it works on a mount whose daemon died ("Transport endpoint
+ * is not connected"), where umount(8) may try to stat the dead mount first; mount(2) mounts
+ * fusectl when the system has not.
  */
 final class Libc {
 
@@ -28,7 +30,24 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.captureCallState("errno"));
 
+    private static final MethodHandle MOUNT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mount").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS),
+            Linker.Option.captureCallState("errno"));
+
     private Libc() {}
+
+    /** mount(source, target, fsType, 0, NULL) for a pseudo file system (fusectl); returns 0 or the errno. */
+    static int mountPseudo(String source, Path target, String fsType) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURED);
+            int rc = (int) MOUNT.invokeExact(state, a.allocateFrom(source), a.allocateFrom(target.toString()),
+                    a.allocateFrom(fsType), 0L, MemorySegment.NULL);
+            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mount " + fsType + " on " + target, t);
+        }
+    }
 
     /** umount2(path, MNT_DETACH); returns 0 or the errno. */
     static int lazyUnmount(Path mountPoint) {

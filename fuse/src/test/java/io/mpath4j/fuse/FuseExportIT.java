@@ -127,4 +127,85 @@ class FuseExportIT {
         assertThat(Files.size(file)).isEqualTo(1 << 20);
         assertThat(Files.exists(export.file("nosuch"))).isFalse();
     }
+
+    @Test
+    void punchHoleAndZeroRangeZeroExactlyTheirRangeAndFsyncSucceeds() throws Exception {
+        FuseExport export = mount(FuseOptions.DEFAULTS);
+        export.add("z", memoryDevice("z", 1 << 20, 4096));
+        Path file = export.file("z");
+        byte[] ones = new byte[1 << 20];
+        java.util.Arrays.fill(ones, (byte) 0x5a);
+        Files.write(file, ones, StandardOpenOption.WRITE);
+        // 1000 bytes into a block, over block boundaries: partial blocks are written, whole ones zeroed
+        PeerProcess.run(cmd("fallocate", "--punch-hole", "--offset", "1000", "--length", "20000", file.toString()),
+                Duration.ofSeconds(30)).requireSuccess("fallocate --punch-hole");
+        PeerProcess.run(cmd("fallocate", "--zero-range", "--keep-size", "--offset", "65536", "--length", "8192",
+                file.toString()), Duration.ofSeconds(30)).requireSuccess("fallocate --zero-range");
+        PeerProcess.run(cmd("dd", "if=/dev/null", "of=" + file, "conv=notrunc,fsync", "status=none"),
+                Duration.ofSeconds(30)).requireSuccess("fsync through dd");
+        byte[] now = Files.readAllBytes(file);
+        byte[] expected = ones.clone();
+        java.util.Arrays.fill(expected, 1000, 21000, (byte) 0);
+        java.util.Arrays.fill(expected, 65536, 65536 + 8192, (byte) 0);
+        assertThat(now).isEqualTo(expected);
+        assertThat(PeerProcess.run(cmd("fallocate", "--offset", "0", "--length", "4096", "--keep-size",
+                "--collapse-range", file.toString()), Duration.ofSeconds(30)).exitCode())
+                .as("collapse-range is not a block-device operation").isNotZero();
+    }
+
+    @Test
+    void aStaleMountFromADeadConnectionIsDetachedAndMountedAgain() throws Exception {
+        Path mnt = dir.resolve("mnt");
+        FuseExport first = mount(FuseOptions.DEFAULTS);
+        first.add("a", memoryDevice("a", 1 << 20, 512));
+        int connection = FuseMounts.find(mnt).orElseThrow().minor();
+        assertThat(FuseMounts.abort(connection)).isTrue(); // what a crashed daemon leaves behind
+        assertThat(FuseMounts.isDisconnected(mnt)).as("stat says ENOTCONN").isTrue();
+
+        FuseExport second = mount(FuseOptions.DEFAULTS);
+        second.add("b", memoryDevice("b", 1 << 20, 512));
+        first.close(); // must not unmount the new mount at the same place
+        assertThat(Files.size(second.file("b"))).isEqualTo(1 << 20);
+        assertThat(FuseMounts.isDisconnected(mnt)).isFalse();
+    }
+
+    @Test
+    void theFileSizeFollowsTheDeviceCapacity() throws Exception {
+        FuseExport export = mount(FuseOptions.DEFAULTS);
+        Resizable dev = new Resizable(memoryDevice("grow", 4 << 20, 512));
+        export.add("grow", dev);
+        assertThat(Files.size(export.file("grow"))).isEqualTo(4 << 20);
+        dev.size = 2 << 20;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Files.size(export.file("grow")) != 2 << 20 && System.nanoTime() < deadline) {
+            Thread.sleep(100); // attributes are cached for attr_timeout (1 s)
+        }
+        assertThat(Files.size(export.file("grow"))).isEqualTo(2 << 20);
+    }
+
+    /** A device whose reported capacity the test sets, as after a LUN resize. */
+    private static final class Resizable implements io.mpath4j.core.BlockDevice {
+        final MultipathDevice inner;
+        volatile long size;
+
+        Resizable(MultipathDevice inner) {
+            this.inner = inner;
+            this.size = inner.geometry().sizeBytes();
+        }
+
+        @Override
+        public io.mpath4j.core.Geometry geometry() {
+            return inner.geometry().withSize(size);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.mpath4j.core.IoStatus> submit(io.mpath4j.core.IoRequest r) {
+            return inner.submit(r);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
 }
