@@ -156,11 +156,7 @@ final class DeviceFileSystem {
     }
 
     int read(MemorySegment path, MemorySegment buf, long size, long offset, MemorySegment fi) {
-        try {
-            OpenFile f = handle(fi);
-            if (f == null) {
-                return -Errno.EBADF;
-            }
+        return onOpenFile("read", fi, f -> {
             long deviceSize = f.file.io.device().geometry().sizeBytes();
             if (offset >= deviceSize || size == 0) {
                 return 0;
@@ -168,17 +164,11 @@ final class DeviceFileSystem {
             int n = (int) Math.min(size, deviceSize - offset);
             IoStatus st = f.file.io.read(offset, buf.reinterpret(n).asByteBuffer());
             return st instanceof IoStatus.Failure fail ? ioFailed("read", f, offset, n, fail) : n;
-        } catch (RuntimeException e) {
-            return failed("read", e);
-        }
+        });
     }
 
     int write(MemorySegment path, MemorySegment buf, long size, long offset, MemorySegment fi) {
-        try {
-            OpenFile f = handle(fi);
-            if (f == null) {
-                return -Errno.EBADF;
-            }
+        return onOpenFile("write", fi, f -> {
             if (size == 0) {
                 return 0;
             }
@@ -189,9 +179,7 @@ final class DeviceFileSystem {
             f.dirty = true;
             IoStatus st = f.file.io.write(offset, buf.reinterpret(n).asByteBuffer());
             return st instanceof IoStatus.Failure fail ? ioFailed("write", f, offset, n, fail) : n;
-        } catch (RuntimeException e) {
-            return failed("write", e);
-        }
+        });
     }
 
     int flush(MemorySegment path, MemorySegment fi) {
@@ -207,15 +195,7 @@ final class DeviceFileSystem {
     }
 
     int fsync(MemorySegment path, int datasync, MemorySegment fi) {
-        try {
-            OpenFile f = handle(fi);
-            if (f == null) {
-                return -Errno.EBADF;
-            }
-            return deviceFlush(f);
-        } catch (RuntimeException e) {
-            return failed("fsync", e);
-        }
+        return onOpenFile("fsync", fi, this::deviceFlush);
     }
 
     int release(MemorySegment path, MemorySegment fi) {
@@ -228,11 +208,7 @@ final class DeviceFileSystem {
     }
 
     int fallocate(MemorySegment path, int mode, long offset, long length, MemorySegment fi) {
-        try {
-            OpenFile f = handle(fi);
-            if (f == null) {
-                return -Errno.EBADF;
-            }
+        return onOpenFile("fallocate", fi, f -> {
             int known = FuseAbi.FALLOC_FL_KEEP_SIZE | FuseAbi.FALLOC_FL_PUNCH_HOLE | FuseAbi.FALLOC_FL_ZERO_RANGE;
             boolean punch = (mode & FuseAbi.FALLOC_FL_PUNCH_HOLE) != 0;
             boolean zero = (mode & FuseAbi.FALLOC_FL_ZERO_RANGE) != 0;
@@ -248,17 +224,15 @@ final class DeviceFileSystem {
             if (end > size && !keepSize) {
                 return -Errno.ENOSPC; // would have to grow the file
             }
-            end = Math.min(end, size);
-            if (!(punch || zero) || offset >= end) {
+            long clipped = Math.min(end, size);
+            if (!(punch || zero) || offset >= clipped) {
                 return 0; // plain allocation: every block of a device exists already
             }
             f.dirty = true;
-            IoStatus st = f.file.io.zero(offset, end - offset, punch);
+            IoStatus st = f.file.io.zero(offset, clipped - offset, punch);
             return st instanceof IoStatus.Failure fail
-                    ? ioFailed(punch ? "punch hole" : "zero range", f, offset, end - offset, fail) : 0;
-        } catch (RuntimeException e) {
-            return failed("fallocate", e);
-        }
+                    ? ioFailed(punch ? "punch hole" : "zero range", f, offset, clipped - offset, fail) : 0;
+        });
     }
 
     int truncate(MemorySegment path, long size, MemorySegment fi) {
@@ -294,6 +268,21 @@ final class DeviceFileSystem {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** An operation on an open file; returns what the upcall returns. */
+    private interface FileOperation {
+        int apply(OpenFile f);
+    }
+
+    /** Runs {@code body} on the open file {@code fi} names: EBADF for an unknown handle, and never an exception. */
+    private int onOpenFile(String op, MemorySegment fi, FileOperation body) {
+        try {
+            OpenFile f = handle(fi);
+            return f == null ? -Errno.EBADF : body.apply(f);
+        } catch (RuntimeException e) {
+            return failed(op, e);
+        }
+    }
 
     private int deviceFlush(OpenFile f) {
         f.dirty = false;
