@@ -170,6 +170,24 @@ class FuseExportIT {
     }
 
     @Test
+    void closeWithAFileStillOpenAbortsTheConnectionAndReturns() throws Exception {
+        FuseExport export = mount(FuseOptions.DEFAULTS);
+        export.add("busy", memoryDevice("busy", 1 << 20, 512));
+        Path mnt = export.mountPoint();
+        FileChannel ch = FileChannel.open(export.file("busy"), StandardOpenOption.READ);
+        try {
+            assertThat(ch.read(ByteBuffer.allocate(4096), 0)).isEqualTo(4096);
+            export.close(); // lazy unmount cannot end the connection while ch is open: after the grace period, fusectl abort
+            assertThat(FuseMounts.find(mnt)).as("detached").isEmpty();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ch.read(ByteBuffer.allocate(4096), 0)))
+                    .as("I/O on the aborted connection fails").isInstanceOf(IOException.class);
+        } finally {
+            // close(2) flushes through the dead connection and reports ENOTCONN; the descriptor is released anyway
+            org.assertj.core.api.Assertions.catchThrowable(ch::close);
+        }
+    }
+
+    @Test
     void theFileSizeFollowsTheDeviceCapacity() throws Exception {
         FuseExport export = mount(FuseOptions.DEFAULTS);
         Resizable dev = new Resizable(memoryDevice("grow", 4 << 20, 512));
