@@ -10,6 +10,8 @@ import io.mpath4j.daemon.control.DeviceRegistry;
 import io.mpath4j.daemon.control.ManagementHandler;
 import io.mpath4j.daemon.control.ManagementServer;
 import io.mpath4j.daemon.metrics.MetricsExporter;
+import io.mpath4j.fuse.FuseExport;
+import io.mpath4j.fuse.FuseOptions;
 import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
@@ -39,18 +41,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code mpath serve --nbd ADDR:PORT[/EXPORT] URI…}: one multipath device from the given path
- * URIs, served over NBD until interrupted. The quick way in before the daemon exists.
+ * {@code mpath serve [--nbd ADDR:PORT[/EXPORT]] [--fuse MOUNTPOINT] URI…}: one multipath device from
+ * the given path URIs, served over NBD, as a file through FUSE, or both, until interrupted. The
+ * quick way in before the daemon exists.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Build one multipath device from path URIs and serve it over NBD until interrupted.",
+        description = "Build one multipath device from path URIs and serve it over NBD and/or as a file (FUSE) until interrupted.",
         footer = {"", "Examples:", "  mpath serve --nbd 127.0.0.1:10810/disk --wwid 3600mydisk nbd://127.0.0.1:10809/ nbd://127.0.0.2:10809/",
+                "  mpath serve --fuse /mnt/mpath --wwid 3600mydisk nbd://127.0.0.1:10809/ nbd://127.0.0.2:10809/   (file /mnt/mpath/mpatha)",
                 "  mpath serve --nbd 127.0.0.1:10810/disk iscsi://10.0.0.1/iqn.2026-11.com.example:array/1 iscsi://10.0.1.1/iqn.2026-11.com.example:array/1"})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--nbd", required = true, paramLabel = "ADDR:PORT[/EXPORT]",
+    @Option(names = "--nbd", paramLabel = "ADDR:PORT[/EXPORT]",
             description = "Where to serve the device over NBD; the export name defaults to the device name.")
     String listen;
+
+    @Option(names = "--fuse", paramLabel = "MOUNTPOINT",
+            description = "Also (or instead of --nbd) show the device as the file MOUNTPOINT/NAME through FUSE (libfuse3).")
+    java.nio.file.Path fuseMountPoint;
+
+    @Option(names = "--fuse-threads", defaultValue = "16",
+            description = "FUSE worker threads, i.e. requests served at once through the file (default ${DEFAULT-VALUE}).")
+    int fuseThreads;
 
     @Option(names = "--wwid", paramLabel = "ID",
             description = "Unit identity of the paths. NBD has none of its own, so it is required for nbd:// and memory: paths;"
@@ -119,7 +131,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Listen where = Listen.parse(listen, name);
+        if (listen == null && fuseMountPoint == null) {
+            throw new IllegalArgumentException("say how to serve the device: --nbd ADDR:PORT[/EXPORT], --fuse MOUNTPOINT, or both");
+        }
+        Listen where = listen == null ? null : Listen.parse(listen, name);
         DEVICE_LOG.setLevel(java.util.logging.Level.WARNING);
         List<Path> paths = new ArrayList<>();
         List<NbdUri> nbd = new ArrayList<>();
@@ -195,11 +210,12 @@ final class ServeCommand implements Callable<Integer> {
         Duration poll = Duration.ofSeconds(pollingSeconds);
         Engine engine = Engine.system(new MonitorConfig(poll, poll.multipliedBy(4), Duration.ofSeconds(Math.min(30, requestTimeoutSeconds))));
         try (MultipathDevice device = new MultipathDevice(name, config, engine, paths);
-             NbdServer server = NbdServer.builder()
+             NbdServer server = where == null ? null : NbdServer.builder()
                      .listen(where.address())
                      .export(new NbdExport(where.export(), "mpath4j multipath device " + name + " (" + wwid + ")", device, false))
                      .defaultExport(where.export())
-                     .start()) {
+                     .start();
+             FuseExport fuse = fuseMountPoint == null ? null : mountFuse(device)) {
             device.addListener(e -> {
                 out.println("event: " + e);
                 out.print(TopologyListing.format(device.topology(), vendorProduct(paths)));
@@ -219,9 +235,14 @@ final class ServeCommand implements Callable<Integer> {
                 InetSocketAddress m = exporter.serve(hostPort(metrics, "--metrics"));
                 out.println("metrics at http://" + m.getHostString() + ":" + m.getPort() + "/metrics");
             }
-            InetSocketAddress bound = server.localAddress();
-            out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
-                    + " (Ctrl-C to stop)");
+            if (server != null) {
+                InetSocketAddress bound = server.localAddress();
+                out.println("serving " + name + " at nbd://" + bound.getHostString() + ":" + bound.getPort() + "/" + where.export()
+                        + " (Ctrl-C to stop)");
+            }
+            if (fuse != null) {
+                out.println("serving " + name + " as the file " + fuse.file(name) + " (Ctrl-C to stop)");
+            }
             // On SIGINT/SIGTERM the JVM runs this hook and halts when it returns, so the hook waits
             // (bounded) for this thread to close the export and the paths first.
             Thread hook = new Thread(() -> {
@@ -252,6 +273,13 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /** Mounts the FUSE export (detaching a stale mount a crashed run left there) with the device as its one file. */
+    private FuseExport mountFuse(MultipathDevice device) throws java.io.IOException {
+        FuseExport fuse = FuseExport.mount(fuseMountPoint, FuseOptions.DEFAULTS.withMaxThreads(positive(fuseThreads, "--fuse-threads")));
+        fuse.add(name, device);
+        return fuse;
     }
 
     private static String vendorProduct(List<Path> paths) {
