@@ -137,6 +137,35 @@ class IscsiPathIT {
         verifyAllSizes(p, "tgt");
     }
 
+    @Test
+    void crc32cHeaderAndDataDigestsNegotiatedWithTgtAndDataIntact() throws Exception {
+        TgtTarget t = tgt(256 << 20);
+        // tgt answers None unless the target's own lists allow CRC32C
+        t.adm("--op", "update", "--mode", "target", "--tid", "1", "--name", "HeaderDigest", "--value", "CRC32C,None");
+        t.adm("--op", "update", "--mode", "target", "--tid", "1", "--name", "DataDigest", "--value", "CRC32C,None");
+        IscsiPath p = connect(IscsiUri.parse(t.uri("127.0.0.1") + "?header_digest=crc32c&data_digest=crc32c"), OPTIONS);
+        var params = p.session().parameters();
+        System.out.printf("negotiated with digests required: %s%n", params);
+        assertThat(params.headerDigest()).as("HeaderDigest=CRC32C").isTrue();
+        assertThat(params.dataDigest()).as("DataDigest=CRC32C").isTrue();
+        // every PDU both ways carries CRC32C digests; a wrong one on either side would end the
+        // connection (tgt drops it, we tear down) and fail these writes and reads
+        verifyAllSizes(p, "tgt with digests");
+        assertThat(p.session().isUsable()).isTrue();
+
+        IscsiPath preferred = connect(t.uri("127.0.0.1"), OPTIONS.withDigests(
+                io.mpath4j.iscsi.login.DigestOffer.PREFERRED, io.mpath4j.iscsi.login.DigestOffer.PREFERRED));
+        assertThat(preferred.session().parameters().dataDigest()).as("CRC32C,None: tgt picks CRC32C").isTrue();
+        // tgt picks by its own list, not by the order of ours (RFC 7143 §6.2.1 says the offer's
+        // order decides): with CRC32C first in its list it picks CRC32C even for None,CRC32C
+        IscsiPath allowed = connect(t.uri("127.0.0.1"), OPTIONS);
+        assertThat(allowed.session().parameters().dataDigest()).as("None,CRC32C: tgt picks CRC32C").isTrue();
+        IscsiPath none = connect(t.uri("127.0.0.1"), OPTIONS.withDigests(
+                io.mpath4j.iscsi.login.DigestOffer.NONE, io.mpath4j.iscsi.login.DigestOffer.NONE));
+        assertThat(none.session().parameters().dataDigest()).as("None: no digests").isFalse();
+        assertThat(none.session().parameters().headerDigest()).isFalse();
+    }
+
     static void verifyAllSizes(IscsiPath p, String peer) throws Exception {
         long seed = System.nanoTime();
         for (int size : new int[] {512, 4096, 64 << 10, 1 << 20, 4 << 20}) {

@@ -267,7 +267,8 @@ public final class IscsiSession {
         ChapCredentials targetChap = chap == null ? null : options.targetChap();
         RandomGenerator random = new SecureRandom();
         Login.Request req = new Login.Request(options.initiatorName(), targetName, isid, 0, random.nextInt(),
-                chap, targetChap, random);
+                chap, targetChap, random, uri.headerDigest().orElse(options.headerDigest()),
+                uri.dataDigest().orElse(options.dataDigest()));
         try {
             return new Login(stream, req, deadline, uri.authority()).run();
         } catch (SocketTimeoutException e) {
