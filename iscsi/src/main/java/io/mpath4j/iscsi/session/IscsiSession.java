@@ -1087,7 +1087,6 @@ public final class IscsiSession {
         }
     }
 
-    /** The task {@code itt} names; null for a task a TMF ended (late PDUs are ignored). */
     /** Data-In PDUs received in place so far (for tests). */
     long dataInsPlacedDirectly() {
         return dataInsPlacedDirectly;
@@ -1129,6 +1128,7 @@ public final class IscsiSession {
         }
     }
 
+    /** The task {@code itt} names; null for a task a TMF ended (late PDUs are ignored). */
     private Task task(int itt, String what) throws IscsiProtocolException {
         Task t = tasks.get(itt);
         if (t == null && itt != Pdu.RESERVED_TAG && gone.contains(itt)) {
@@ -1235,8 +1235,9 @@ public final class IscsiSession {
             return;
         }
         if (pingItt != Pdu.RESERVED_TAG) {
-            // counted from the last PDU received, so silence is found within interval + timeout
-            if (now - pingSentNanos > nopTimeout || now - lastReceiveNanos > nopInterval + nopTimeout) {
+            // counted from the ping only: after a stall of this process (a starved machine) the
+            // silence was ours, and the target still gets its full nopTimeout to answer
+            if (now - pingSentNanos > nopTimeout) {
                 teardownAsync("no answer to NOP-Out from " + peer + " within " + options.nopTimeout().toMillis()
                         + " ms");
             }
