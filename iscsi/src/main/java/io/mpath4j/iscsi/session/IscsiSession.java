@@ -289,7 +289,11 @@ public final class IscsiSession {
 
     private void start() {
         String name = uri.name();
-        reader = Thread.ofVirtual().name("iscsi-reader " + name).start(this::readLoop);
+        // the reader wakes for every burst of responses: a platform thread blocks in read() itself,
+        // a virtual one goes through the JDK poller and the carrier pool each time (2x the CPU);
+        // the writer only runs when a submitter could not write directly, so it stays virtual
+        Thread.Builder readers = options.platformReader() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+        reader = readers.name("iscsi-reader " + name).start(this::readLoop);
         writer = Thread.ofVirtual().name("iscsi-writer " + name).start(this::writeLoop);
         long tick = Math.clamp(Math.min(commandTimeoutNanos, Math.min(options.nopInterval().toNanos(),
                 options.nopTimeout().toNanos())) / 40, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(25));
@@ -439,7 +443,7 @@ public final class IscsiSession {
                     direct = true;
                 } else {
                     commandQueue.add(t);
-                    work.signal();
+                    wakeWriter();
                 }
             }
         } finally {
@@ -484,6 +488,17 @@ public final class IscsiSession {
         return !controlQueue.isEmpty() || (!commandQueue.isEmpty() && sendable());
     }
 
+    /**
+     * Wakes the writer thread only when it has something to do: a response that opens the window
+     * or ends a command must not cost a wake-up while the queue is empty (the common case once
+     * submitters write directly). Under lock.
+     */
+    private void wakeWriter() {
+        if (!writing && hasWork()) {
+            work.signal();
+        }
+    }
+
     /** Takes {@code t} for sending: counts it active and gives it the next CmdSN. Under lock. */
     private int take(Task t) {
         t.taken = true;
@@ -496,7 +511,7 @@ public final class IscsiSession {
 
     /** The submitting thread writes its own command PDU (no hand-off to the writer thread). */
     private void writeDirectly(Task t, int sn) {
-        Batch b = new Batch();
+        Batch b = batch; // ours while we hold the socket (writing)
         try {
             addCommand(t, sn, b);
             b.flush();
@@ -547,7 +562,7 @@ public final class IscsiSession {
                 tmf = new PendingTmf(tasks.controlItt(), Pdu.TaskFunction.ABORT_TASK, t.cmd.lun(), t);
                 tmfs.put(tmf.itt, tmf);
                 controlQueue.add(new Control.Tmf(tmf));
-                work.signal();
+                wakeWriter();
             }
         } finally {
             lock.unlock();
@@ -578,7 +593,7 @@ public final class IscsiSession {
             PendingTmf tmf = new PendingTmf(tasks.controlItt(), Pdu.TaskFunction.LOGICAL_UNIT_RESET, lun, null);
             tmfs.put(tmf.itt, tmf);
             controlQueue.add(new Control.Tmf(tmf));
-            work.signal();
+            wakeWriter();
             return tmf.result;
         } finally {
             lock.unlock();
@@ -642,7 +657,7 @@ public final class IscsiSession {
             tasks.remove(t);
             if (t.taken) {
                 active--;
-                work.signal();
+                wakeWriter();
             }
         } finally {
             lock.unlock();
@@ -691,6 +706,9 @@ public final class IscsiSession {
      * with {@link #endWrite} once the write is over). Used by one thread at a time: the one that
      * set {@code writing}.
      */
+    /** The one batch of the session: used by whichever thread holds the socket ({@code writing}). */
+    private final Batch batch = new Batch();
+
     private final class Batch {
         private ByteBuffer[] parts = new ByteBuffer[8];
         private int count;
@@ -738,7 +756,6 @@ public final class IscsiSession {
      * and up to {@value #MAX_BATCH_COMMANDS} sendable commands in one gathering write.
      */
     private void writeLoop() {
-        Batch batch = new Batch();
         List<Control> controls = new ArrayList<>();
         List<Task> commands = new ArrayList<>();
         int[] sns = new int[MAX_BATCH_COMMANDS];
@@ -946,7 +963,7 @@ public final class IscsiSession {
         lock.lock();
         try {
             controlQueue.add(c);
-            work.signal();
+            wakeWriter();
         } finally {
             lock.unlock();
         }
@@ -1161,7 +1178,7 @@ public final class IscsiSession {
             }
             if (SerialNumber.greaterThan(max, maxCmdSN)) {
                 maxCmdSN = max;
-                work.signal();
+                wakeWriter();
             }
         } finally {
             lock.unlock();

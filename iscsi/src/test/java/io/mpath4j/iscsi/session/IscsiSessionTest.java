@@ -510,7 +510,8 @@ class IscsiSessionTest {
         target.send(new Pdu.LogoutResponse(0, l.initiatorTaskTag(), target.statSN++, target.expCmdSN,
                 target.maxCmdSN, 0, 0));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!s.isTornDown() && System.nanoTime() < deadline) {
+        // torn down first, onTornDown called right after: wait for both
+        while ((!s.isTornDown() || reason.get() == null) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(s.isTornDown()).isTrue();
