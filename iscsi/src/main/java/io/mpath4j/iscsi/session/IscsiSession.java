@@ -44,16 +44,20 @@ import java.util.random.RandomGenerator;
  * One iSCSI session with one connection (MaxConnections=1, ErrorRecoveryLevel 0), from login to
  * logout (RFC 7143).
  *
- * <p><b>Threads.</b> {@link #execute} never blocks: it registers the task under a fresh Initiator
- * Task Tag and queues it. One writer virtual thread sends, in this order of preference: control
- * PDUs (Data-Out answering an R2T, NOP-Out, Logout), then new commands, but a new command only
- * while the CmdSN window is open ({@code CmdSN <= MaxCmdSN}, §4.2.2.1) and fewer than {@code
- * maxInFlight} commands are outstanding; otherwise commands wait in FIFO order. Data-Out never
- * waits for the window (it carries no CmdSN), so a closed window cannot block the R2Ts that would
- * open it. One reader virtual thread decodes target PDUs, updates ExpCmdSN/MaxCmdSN from every
- * one of them (only forwards, and not when MaxCmdSN &lt; ExpCmdSN - 1, §4.2.2.1), copies Data-In
- * into the caller's buffer at the PDU's buffer offset, and completes tasks. A watchdog virtual
- * thread checks command deadlines and keeps the NOP-Out ping going.
+ * <p><b>Threads.</b> {@link #execute} never waits for the window or for another thread: it
+ * registers the task under a fresh Initiator Task Tag ({@link TaskTable}: slot and generation).
+ * If no thread is writing to the socket, the CmdSN window is open ({@code CmdSN <= MaxCmdSN},
+ * §4.2.2.1), fewer than {@code maxInFlight} commands are outstanding, nothing is queued and the
+ * command PDU is small, the submitting thread writes it itself; otherwise the command waits in
+ * FIFO order for the writer virtual thread, which takes the socket when it is free and sends in
+ * one gathering write first the control PDUs (Data-Out answering an R2T, NOP-Out, Logout, TMF),
+ * then up to 64 sendable commands. Data-Out never waits for the window (it carries no CmdSN), so
+ * a closed window cannot block the R2Ts that would open it. CmdSN is assigned by whichever thread
+ * holds the socket, so wire order is CmdSN order. One reader thread (a platform thread unless
+ * {@code IscsiOptions.platformReader} is false) decodes target PDUs, updates ExpCmdSN/MaxCmdSN
+ * from every one of them (only forwards, and not when MaxCmdSN &lt; ExpCmdSN - 1, §4.2.2.1),
+ * copies Data-In into the caller's buffer at the PDU's buffer offset, and completes tasks. The
+ * process-wide {@link SessionTimer} checks command deadlines and keeps the NOP-Out ping going.
  *
  * <p><b>Writes.</b> With ImmediateData=Yes the SCSI Command carries up to min(FirstBurstLength,
  * the target's MaxRecvDataSegmentLength) bytes; with InitialR2T=No the rest of the first burst
