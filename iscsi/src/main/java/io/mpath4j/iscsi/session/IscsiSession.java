@@ -841,15 +841,28 @@ public final class IscsiSession {
         boolean write = t.isWrite();
         int immediate = immediateLength(t);
         int unsolicited = unsolicitedLength(t);
-        Pdu.ScsiCommand pdu = new Pdu.ScsiCommand(false, unsolicited == immediate, c.dataIn() != null && length > 0,
-                write && length > 0, Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN,
-                Bytes.of(c.cdb()), OptionalInt.empty(), Bytes.EMPTY);
         if (!beginWrite(t)) {
             return; // failed meanwhile (teardown): nothing to send
         }
         b.using.add(t);
         t.sentNanos = System.nanoTime();
         t.sent = true;
+        boolean read = c.dataIn() != null && length > 0;
+        if (!digests.header() && !digests.data() && c.cdb().length <= Pdu.ScsiCommand.BHS_CDB_LENGTH) {
+            // the common case without a PDU record: header straight from the fields
+            b.add(ByteBuffer.wrap(IscsiEncoder.scsiCommandBhs(unsolicited == immediate, read, write && length > 0,
+                    Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN, c.cdb(), immediate)));
+            if (immediate > 0) {
+                addData(c.dataOut(), 0, immediate, b);
+            }
+            if (unsolicited > immediate) {
+                addDataOut(t, Pdu.RESERVED_TAG, immediate, unsolicited - immediate, b);
+            }
+            return;
+        }
+        Pdu.ScsiCommand pdu = new Pdu.ScsiCommand(false, unsolicited == immediate, read, write && length > 0,
+                Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN, Bytes.of(c.cdb()),
+                OptionalInt.empty(), Bytes.EMPTY);
         if (immediate > 0) {
             addWithData(pdu, c.dataOut(), 0, immediate, b);
         } else {
@@ -881,8 +894,8 @@ public final class IscsiSession {
      * the encoder instead.
      */
     private void addWithData(Pdu header, ByteBuffer data, int offset, int length, Batch b) {
-        ByteBuffer slice = data.slice(data.position() + offset, length);
         if (digests.header() || digests.data()) {
+            ByteBuffer slice = data.slice(data.position() + offset, length);
             Pdu withData = switch (header) {
                 case Pdu.DataOut d -> new Pdu.DataOut(d.finalPdu(), d.lun(), d.initiatorTaskTag(),
                         d.targetTransferTag(), d.expStatSN(), d.dataSN(), d.bufferOffset(), Bytes.of(slice));
@@ -899,7 +912,12 @@ public final class IscsiSession {
         h[6] = (byte) (length >>> 8);
         h[7] = (byte) length;
         b.add(ByteBuffer.wrap(h));
-        b.add(slice);
+        addData(data, offset, length, b);
+    }
+
+    /** {@code length} bytes of {@code data} from its position plus {@code offset}, padded to 4 (no digests). */
+    private static void addData(ByteBuffer data, int offset, int length, Batch b) {
+        b.add(data.slice(data.position() + offset, length));
         int pad = (4 - (length & 3)) & 3;
         if (pad > 0) {
             b.add(ZERO_PAD.slice(0, pad));
