@@ -23,6 +23,8 @@
 #   --jwarmup S     warm-up seconds inside each IscsiBenchmark run (default 3)
 #   --size MB       backing file size in MiB (default 1024)
 #   --out DIR       logs and results (default bench/target/iscsi-results)
+#   --baseline-jar J also run IscsiBenchmark from an older benchmarks.jar J (side C, "before"),
+#                   interleaved with A and B, for before/after comparisons of our initiator
 # Environment: BENCH_JAVA_OPTS extra JVM options for IscsiBenchmark.
 #
 # Everything started here (tgtd, runs) is killed on exit; every run is bounded by `timeout`.
@@ -37,6 +39,7 @@ RUNTIME=10
 JWARMUP=3
 SIZE_MB=1024
 OUT=bench/target/iscsi-results
+BASE_JAR=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) REPS="$2"; shift 2 ;;
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
         --jwarmup) JWARMUP="$2"; shift 2 ;;
         --size) SIZE_MB="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
+        --baseline-jar) BASE_JAR="$(realpath "$2")"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -121,12 +125,12 @@ run_perf() {
     echo "CPU_TICKS $ticks" >>"$out"
 }
 
-# run_ours OUTFILE SECONDS WARMUP ARGS...
+# run_ours OUTFILE SECONDS WARMUP ARGS... (JAR_USED: the jar, default ours)
 run_ours() {
     local out="$1" secs="$2" warm="$3"
     shift 3
     # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
-    timeout --kill-after=5 $((secs + warm + 90)) java ${BENCH_JAVA_OPTS:-} -cp "$JAR" io.mpath4j.bench.IscsiBenchmark \
+    timeout --kill-after=5 $((secs + warm + 90)) java ${BENCH_JAVA_OPTS:-} -cp "${JAR_USED:-$JAR}" io.mpath4j.bench.IscsiBenchmark \
         --uri="$URI" --seconds="$secs" --warmup="$warm" "$@" >"$out" 2>&1 || true
 }
 
@@ -144,10 +148,17 @@ for w in W1 W2; do   # warm-up: both sides, short
 done
 for rep in $(seq "$REPS"); do
     for w in W1 W2; do
-        for side in $( [ $((rep % 2)) = 1 ] && echo "A B" || echo "B A" ); do
+        sides="A B"
+        [ -n "$BASE_JAR" ] && sides="A B C"
+        [ $((rep % 2)) = 0 ] && sides="$(echo "$sides" | rev)"
+        for side in $sides; do
             out="$OUT/$w-$side-$rep.txt"
             # shellcheck disable=SC2046
-            if [ "$side" = A ]; then run_perf "$out" "$RUNTIME" $(perf_args $w); else run_ours "$out" "$RUNTIME" "$JWARMUP" $(ours_args $w); fi
+            case "$side" in
+                A) run_perf "$out" "$RUNTIME" $(perf_args $w) ;;
+                B) run_ours "$out" "$RUNTIME" "$JWARMUP" $(ours_args $w) ;;
+                C) JAR_USED="$BASE_JAR" run_ours "$out" "$RUNTIME" "$JWARMUP" $(ours_args $w) ;;
+            esac
             l="$(load)"
             printf '%s\t%s\t%s\t%s\t%s\n' "$w" "$side" "$rep" "$out" "$l" >>"$RESULTS"
             echo "  $w $side rep $rep: $(grep -aoE '^RESULT.*|iops average [0-9]+ \([0-9.]+ MB/s\)' "$out" | tail -1)  (load $l)" >&2
@@ -186,7 +197,7 @@ def parse_perf(text):
 data = {}
 for w, side, rep, path, load in rows:
     text = open(path).read()
-    r = parse_ours(text) if side == "B" else parse_perf(text)
+    r = parse_perf(text) if side == "A" else parse_ours(text)
     if r is None:
         print(f"unparsable: {path}", file=sys.stderr)
         continue
@@ -207,6 +218,15 @@ for w in ("W1", "W2"):
           f"| {med(w, 'B', 'p50_us'):.0f} / {med(w, 'B', 'p99_us'):.0f} | {med(w, 'A', 'cpu_us_per_io'):.1f} "
           f"| {med(w, 'B', 'cpu_us_per_io'):.1f} | {len(data.get((w, 'A'), []))} + {len(data.get((w, 'B'), []))} |")
 print()
+if any(side == "C" for (_, side) in data):
+    print()
+    print("| workload | before (C) IOPS | after (B) IOPS | before CPU us/IO | after CPU us/IO | before/after vs iscsi-perf IOPS |")
+    print("|---|---|---|---|---|---|")
+    for w in ("W1", "W2"):
+        a, b, c = med(w, "A", "iops"), med(w, "B", "iops"), med(w, "C", "iops")
+        print(f"| {names[w]} | {c:,.0f} | {b:,.0f} | {med(w, 'C', 'cpu_us_per_io'):.1f} | {med(w, 'B', 'cpu_us_per_io'):.1f} "
+              f"| {c / a:.2f} / {b / a:.2f} |")
+    print()
 for (w, side), rs in sorted(data.items()):
     print(w, side, "iops:", " ".join(f"{r.get('iops', 0):.0f}" for r in rs),
           " cpu_us/io:", " ".join(f"{r.get('cpu_us_per_io', float('nan')):.1f}" for r in rs))

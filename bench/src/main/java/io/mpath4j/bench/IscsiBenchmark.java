@@ -62,7 +62,8 @@ public final class IscsiBenchmark {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        IscsiOptions io = IscsiOptions.defaults().withMaxInFlight(Math.max(128, o.queueDepth));
+        IscsiOptions io = IscsiOptions.defaults().withMaxInFlight(Math.max(128, o.queueDepth))
+                .withPlatformReader(!o.virtualReader);
         IscsiPath path;
         try {
             path = IscsiPath.connect(IscsiUri.parse(o.uri), io);
@@ -213,6 +214,8 @@ public final class IscsiBenchmark {
         long warmupSeconds;
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the random offsets.")
         long seed;
+        @Option(names = "--virtual-reader", description = "The session reads on a virtual thread (default: platform).")
+        boolean virtualReader;
 
         static Options parse(String[] args) {
             Options o = new Options();

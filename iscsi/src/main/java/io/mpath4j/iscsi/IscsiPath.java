@@ -18,6 +18,7 @@ import io.mpath4j.scsi.ScsiStatus;
 import io.mpath4j.scsi.alua.ReportTargetPortGroupsData;
 import io.mpath4j.scsi.alua.TargetPortGroupDescriptor;
 import io.mpath4j.scsi.cdb.Cdb;
+import io.mpath4j.scsi.cdb.Opcodes;
 import io.mpath4j.scsi.cdb.UnmapParameterList;
 import io.mpath4j.scsi.classify.Classification;
 import io.mpath4j.scsi.classify.ScsiClassifier;
@@ -60,9 +61,10 @@ import java.util.function.Consumer;
  *
  * <p><b>Requests.</b> Read and Write become READ/WRITE(10) or (16) (FUA kept), split at the
  * maximum transfer length (VPD B0h, else 8 MiB); Flush becomes SYNCHRONIZE CACHE; Discard becomes
- * UNMAP when the unit supports it (B2h LBPU and a B0h MAXIMUM UNMAP LBA COUNT), else it completes OK
- * at once (discard is advisory); WriteZeroes is written as zero buffers (1 MiB chunks) — WRITE
- * SAME(16) is not used yet. Requests not aligned to the logical block size fail with ILLEGAL
+ * UNMAP when the unit supports it (B2h LBPU and a B0h MAXIMUM UNMAP LBA COUNT), else WRITE SAME(16)
+ * with UNMAP when B2h says LBPWS, else it completes OK at once (discard is advisory); WriteZeroes
+ * becomes WRITE SAME(16) of a zero block (UNMAP bit when allowed and B2h says LBPWS and LBPRZ), or
+ * zero-buffer WRITEs (1 MiB chunks) once the unit refused WRITE SAME. Requests not aligned to the logical block size fail with ILLEGAL
  * REQUEST without being sent. Statuses go through {@link ScsiClassifier}; its transport actions are
  * acted on: REFRESH_ALUA re-reads REPORT TARGET PORT GROUPS and emits {@link
  * PathEvent.AccessStateChanged}, CAPACITY_CHANGED re-reads the capacity and emits {@link
@@ -96,6 +98,8 @@ public final class IscsiPath implements Path {
 
     static final int DEFAULT_MAX_TRANSFER = 8 << 20;
     static final int ZERO_CHUNK = 1 << 20;
+    /** Blocks per WRITE SAME(16) when B0h sets no maximum (Linux sd's SD_MAX_WS10_BLOCKS). */
+    static final long DEFAULT_WRITE_SAME_BLOCKS = 0xffff;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
     private static final ScsiClassifier CLASSIFIER = ScsiClassifier.DEFAULT;
 
@@ -112,6 +116,11 @@ public final class IscsiPath implements Path {
     private volatile int maxTransferBytes = DEFAULT_MAX_TRANSFER;
     private volatile boolean unmap;
     private volatile long maxUnmapBlocks;
+    private volatile boolean lbpws; // B2h: WRITE SAME(16) with UNMAP deallocates
+    private volatile boolean lbprz; // B2h: deallocated blocks read as zeros
+    private volatile long maxWriteSameBlocks = DEFAULT_WRITE_SAME_BLOCKS;
+    /** False once the unit refused WRITE SAME(16) (invalid opcode or field): zero buffers from then on. */
+    private volatile boolean writeSame = true;
     private volatile Consumer<PathEvent> listener = e -> {};
     private volatile boolean closed;
     private volatile String lastLoss = "";
@@ -289,10 +298,18 @@ public final class IscsiPath implements Path {
                 geometry = new Geometry(geometry.sizeBytes(), lbs, geometry.physicalBlockSize(),
                         (int) Math.min(Integer.MAX_VALUE, opt));
                 maxUnmapBlocks = bl.maxUnmapLbaCount();
-                if (pages.supports(Vpd.LOGICAL_BLOCK_PROVISIONING)) {
-                    LogicalBlockProvisioning lbp = LogicalBlockProvisioning.decode(vpd(s, Vpd.LOGICAL_BLOCK_PROVISIONING));
-                    unmap = lbp.lbpu() && bl.maxUnmapLbaCount() > 0 && bl.maxUnmapBlockDescriptorCount() > 0;
+                if (bl.maxWriteSameLength() > 0) {
+                    maxWriteSameBlocks = Math.min(bl.maxWriteSameLength(), 0xffff_ffffL);
                 }
+                unmap = bl.maxUnmapLbaCount() > 0 && bl.maxUnmapBlockDescriptorCount() > 0;
+            }
+            if (pages.supports(Vpd.LOGICAL_BLOCK_PROVISIONING)) {
+                LogicalBlockProvisioning lbp = LogicalBlockProvisioning.decode(vpd(s, Vpd.LOGICAL_BLOCK_PROVISIONING));
+                unmap &= lbp.lbpu();
+                lbpws = lbp.lbpws();
+                lbprz = lbp.lbprz() != 0;
+            } else {
+                unmap = false;
             }
             inquiry = inq;
             identity = new PathIdentity(uri.name(), wwid, inq.vendor().strip(), inq.product().strip(),
@@ -376,24 +393,102 @@ public final class IscsiPath implements Path {
             }
             case IoRequest.Flush f -> send(s, ScsiCommand.none(lun, Cdb.synchronizeCache(0, 0, false).encode()), false,
                     completion);
-            case IoRequest.Discard d -> {
-                if (!unmap) {
-                    completion.accept(IoStatus.OK); // no UNMAP support: discard is advisory
-                    return;
-                }
-                long chunk = Math.min(maxUnmapBlocks, 0xffff_ffffL) * lbs;
-                long maxChunk = Math.max(lbs, Math.min(chunk, 1L << 30) / lbs * lbs);
-                rangedLong(d.offset(), d.length(), maxChunk, completion, (lba, blocks, done) -> {
-                    byte[] list = new UnmapParameterList(List.of(new UnmapParameterList.Descriptor(lba, blocks)))
-                            .encode();
-                    send(s, ScsiCommand.write(lun, new Cdb.Unmap(false, list.length).encode(), ByteBuffer.wrap(list)),
-                            true, done);
-                });
-            }
-            case IoRequest.WriteZeroes z -> rangedLong(z.offset(), z.length(), ZERO_CHUNK, completion,
-                    (lba, blocks, done) -> send(s, ScsiCommand.write(lun, Cdb.write(lba, blocks, false).encode(),
-                            ZEROES.slice(0, (int) (blocks * lbs))), true, done));
+            case IoRequest.Discard d -> discard(s, d, completion);
+            case IoRequest.WriteZeroes z -> writeSame(s, z.offset(), z.length(), z.mayUnmap() && lbpws && lbprz, true,
+                    completion);
         }
+    }
+
+    /**
+     * Discard: UNMAP when B2h says LBPU and B0h gives UNMAP limits; else WRITE SAME(16) with the
+     * UNMAP bit when B2h says LBPWS; else OK without sending anything. Discard is advisory (NBD's
+     * TRIM, Linux's discard: the contents afterwards are unspecified), so a unit that can
+     * deallocate nothing has done all that was asked.
+     */
+    private void discard(IscsiSession s, IoRequest.Discard d, Consumer<IoStatus> completion) {
+        int lbs = geometry.logicalBlockSize();
+        if (unmap) {
+            long chunk = Math.min(maxUnmapBlocks, 0xffff_ffffL) * lbs;
+            long maxChunk = Math.max(lbs, Math.min(chunk, 1L << 30) / lbs * lbs);
+            rangedLong(d.offset(), d.length(), maxChunk, completion, (lba, blocks, done) -> {
+                byte[] list = new UnmapParameterList(List.of(new UnmapParameterList.Descriptor(lba, blocks)))
+                        .encode();
+                send(s, ScsiCommand.write(lun, new Cdb.Unmap(false, list.length).encode(), ByteBuffer.wrap(list)),
+                        true, done);
+            });
+        } else if (lbpws && writeSame) {
+            writeSame(s, d.offset(), d.length(), true, false, completion);
+        } else {
+            completion.accept(IoStatus.OK);
+        }
+    }
+
+    /**
+     * WRITE SAME(16) of one zero block (SBC-3 §5.42) over the range, at most B0h's MAXIMUM WRITE
+     * SAME LENGTH blocks per command (65535 when it gives none). Write-zeroes sets {@code unmapBit}
+     * only when the request allows deallocation and B2h says LBPWS and LBPRZ (deallocated blocks
+     * read as zeros, so the range reads back as zeros either way); discard always. A unit that
+     * answers ILLEGAL REQUEST with INVALID COMMAND OPERATION CODE (20h/00h) or INVALID FIELD IN CDB
+     * (24h/00h) is not sent WRITE SAME again: write-zeroes falls back to zero-buffer WRITEs ({@code
+     * zeroFallback}), discard to nothing (it is advisory).
+     */
+    private void writeSame(IscsiSession s, long offset, long length, boolean unmapBit, boolean zeroFallback,
+            Consumer<IoStatus> completion) {
+        int lbs = geometry.logicalBlockSize();
+        if (!writeSame) {
+            if (zeroFallback) {
+                zeroBuffers(s, offset, length, completion);
+            } else {
+                completion.accept(IoStatus.OK);
+            }
+            return;
+        }
+        long chunk = Math.max(1, Math.min(maxWriteSameBlocks, (1L << 40) / lbs)) * lbs;
+        rangedLong(offset, length, chunk, completion, (lba, blocks, done) -> {
+            ScsiCommand c = ScsiCommand.write(lun, new Cdb.WriteSame16(lba, blocks, unmapBit, false, false).encode(),
+                    ZEROES.slice(0, lbs));
+            s.execute(c, r -> {
+                if (refusesCommand(r)) {
+                    if (writeSame) {
+                        writeSame = false;
+                        LOG.log(System.Logger.Level.INFO, "{0}: WRITE SAME(16) refused ({1}); zeroing by WRITE",
+                                uri.name(), describeSense(((ScsiResult.Completed) r).sense()));
+                    }
+                    if (zeroFallback) {
+                        zeroBuffers(s, lba * lbs, blocks * lbs, done);
+                    } else {
+                        done.accept(IoStatus.OK);
+                    }
+                } else {
+                    done.accept(classify(r, c, true));
+                }
+            });
+        });
+    }
+
+    /** CHECK CONDITION, ILLEGAL REQUEST, 20h/00h or 24h/00h: the unit does not do this command (or this form). */
+    static boolean refusesCommand(ScsiResult r) {
+        if (!(r instanceof ScsiResult.Completed c) || c.status() != ScsiStatus.CHECK_CONDITION.code()
+                || c.sense().length == 0) {
+            return false;
+        }
+        try {
+            SenseData sense = SenseData.decode(c.sense());
+            return sense.key() == SenseKey.ILLEGAL_REQUEST && (sense.is(0x20, 0x00) || sense.is(0x24, 0x00));
+        } catch (ScsiFormatException e) {
+            return false;
+        }
+    }
+
+    /** Whether WRITE SAME(16) is still used for write-zeroes (false once the unit refused it; tests). */
+    boolean usesWriteSame() {
+        return writeSame;
+    }
+
+    private void zeroBuffers(IscsiSession s, long offset, long length, Consumer<IoStatus> completion) {
+        rangedLong(offset, length, ZERO_CHUNK, completion, (lba, blocks, done) -> send(s, ScsiCommand.write(lun,
+                Cdb.write(lba, blocks, false).encode(), ZEROES.slice(0, (int) (blocks * geometry.logicalBlockSize()))),
+                true, done));
     }
 
     @FunctionalInterface
@@ -470,7 +565,7 @@ public final class IscsiPath implements Path {
                 if (cl.action() != TransportAction.NONE) {
                     act(cl.action(), done.sense());
                 }
-                if (cl.status().isOk() && (done.underflow() || done.overflow())) {
+                if (cl.status().isOk() && (done.underflow() || done.overflow()) && residualIsShortTransfer(c)) {
                     yield new IoStatus.TargetError(IoStatus.TargetError.Kind.OTHER, String.format(
                             "command %02Xh on %s: residual %s of %d bytes", c.cdb()[0] & 0xff, uri.name(),
                             done.underflow() ? "underflow" : "overflow", Integer.toUnsignedLong(done.residualCount())));
@@ -478,6 +573,17 @@ public final class IscsiPath implements Path {
                 yield cl.status();
             }
         };
+    }
+
+    /**
+     * Whether a residual on a GOOD status means the medium range was not fully transferred: for
+     * READ and WRITE it does; UNMAP's data-out is a parameter list and WRITE SAME's one block,
+     * not the range, so a residual there says nothing about the range (tgt 1.0.85 answers UNMAP
+     * with GOOD and an underflow of the whole 24-byte list, having unmapped the range).
+     */
+    private static boolean residualIsShortTransfer(ScsiCommand c) {
+        int opcode = c.cdb()[0] & 0xff;
+        return opcode != Opcodes.UNMAP && opcode != Opcodes.WRITE_SAME_16;
     }
 
     /** Acts on a classifier's transport action in the background (never on the reader thread). */

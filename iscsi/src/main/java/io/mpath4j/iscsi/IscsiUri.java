@@ -1,8 +1,10 @@
 package io.mpath4j.iscsi;
 
+import io.mpath4j.iscsi.login.DigestOffer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An iSCSI address in libiscsi's URL form: {@code iscsi://[user[%password]@]host[:port]/target-iqn/lun}
@@ -12,14 +14,22 @@ import java.util.Objects;
  * 3260 (RFC 7143 §13.8 / IANA). The user and password are the initiator's CHAP name and secret
  * (percent-decoded). The password never appears in {@link #toString()}: it prints as {@code ***}.
  *
+ * <p>Query parameters: {@code header_digest=} as libiscsi has it, and {@code data_digest=} (ours;
+ * libiscsi has no data digests), each none, none-crc32c, crc32c-none or crc32c ({@link
+ * DigestOffer}), joined with {@code &}; they override {@link IscsiOptions#headerDigest()} and
+ * {@link IscsiOptions#dataDigest()} for this path. Any other parameter is an error.
+ *
  * @param user CHAP name, or "" for no authentication
  * @param password CHAP secret, or "" (never printed)
  * @param host host name or address (without brackets)
  * @param port TCP port
  * @param target the target's iSCSI name, "" for a discovery URI
  * @param lun the logical unit number, -1 for a discovery URI
+ * @param headerDigest the {@code header_digest} parameter, if given
+ * @param dataDigest the {@code data_digest} parameter, if given
  */
-public record IscsiUri(String user, String password, String host, int port, String target, int lun) {
+public record IscsiUri(String user, String password, String host, int port, String target, int lun,
+        Optional<DigestOffer> headerDigest, Optional<DigestOffer> dataDigest) {
 
     public static final int DEFAULT_PORT = 3260;
 
@@ -28,6 +38,8 @@ public record IscsiUri(String user, String password, String host, int port, Stri
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(headerDigest, "headerDigest");
+        Objects.requireNonNull(dataDigest, "dataDigest");
         if (host.isEmpty()) {
             throw new IllegalArgumentException("empty host");
         }
@@ -43,6 +55,11 @@ public record IscsiUri(String user, String password, String host, int port, Stri
         if (user.isEmpty() && !password.isEmpty()) {
             throw new IllegalArgumentException("a password without a user name");
         }
+    }
+
+    /** A URI without query parameters. */
+    public IscsiUri(String user, String password, String host, int port, String target, int lun) {
+        this(user, password, host, port, target, lun, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -66,8 +83,25 @@ public record IscsiUri(String user, String password, String host, int port, Stri
             throw new IllegalArgumentException("the scheme must be iscsi://");
         }
         String rest = text.substring(8);
-        if (rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) {
-            throw new IllegalArgumentException("query parameters and fragments are not supported");
+        if (rest.indexOf('#') >= 0) {
+            throw new IllegalArgumentException("fragments are not supported");
+        }
+        Optional<DigestOffer> headerDigest = Optional.empty();
+        Optional<DigestOffer> dataDigest = Optional.empty();
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            for (String param : rest.substring(q + 1).split("&", -1)) {
+                int eq = param.indexOf('=');
+                String name = eq < 0 ? param : param.substring(0, eq);
+                String value = eq < 0 ? "" : param.substring(eq + 1);
+                switch (name) {
+                    case "header_digest" -> headerDigest = Optional.of(DigestOffer.ofUriValue(name, value));
+                    case "data_digest" -> dataDigest = Optional.of(DigestOffer.ofUriValue(name, value));
+                    default -> throw new IllegalArgumentException("unknown query parameter '" + name
+                            + "' (known: header_digest, data_digest)");
+                }
+            }
+            rest = rest.substring(0, q);
         }
         int slash = rest.indexOf('/');
         String authority = slash < 0 ? rest : rest.substring(0, slash);
@@ -131,7 +165,7 @@ public record IscsiUri(String user, String password, String host, int port, Stri
             }
         }
         if (path.isEmpty()) {
-            return new IscsiUri(user, password, host, port, "", -1);
+            return new IscsiUri(user, password, host, port, "", -1, headerDigest, dataDigest);
         }
         int lunSlash = path.lastIndexOf('/');
         if (lunSlash < 0) {
@@ -148,7 +182,7 @@ public record IscsiUri(String user, String password, String host, int port, Stri
         if (lunText.isEmpty() || lunText.length() > 5 || !lunText.chars().allMatch(Character::isDigit)) {
             throw new IllegalArgumentException("LUN '" + lunText + "' is not a number");
         }
-        return new IscsiUri(user, password, host, port, target, Integer.parseInt(lunText));
+        return new IscsiUri(user, password, host, port, target, Integer.parseInt(lunText), headerDigest, dataDigest);
     }
 
     private static String decode(String s) {
@@ -195,18 +229,23 @@ public record IscsiUri(String user, String password, String host, int port, Stri
 
     /** This URI for another target and LUN on the same portal, with the same credentials. */
     public IscsiUri withTarget(String targetName, int lunNumber) {
-        return new IscsiUri(user, password, host, port, targetName, lunNumber);
+        return new IscsiUri(user, password, host, port, targetName, lunNumber, headerDigest, dataDigest);
     }
 
     /** This URI on another portal (login redirection), same credentials, target and LUN. */
     public IscsiUri withPortal(String newHost, int newPort) {
-        return new IscsiUri(user, password, newHost, newPort, target, lun);
+        return new IscsiUri(user, password, newHost, newPort, target, lun, headerDigest, dataDigest);
     }
 
     /** The URI with the password masked. */
     @Override
     public String toString() {
         String auth = user.isEmpty() ? "" : user + (password.isEmpty() ? "" : "%***") + "@";
-        return "iscsi://" + auth + authority() + (isDiscovery() ? "" : "/" + target + "/" + lun);
+        String query = headerDigest.map(d -> "header_digest=" + d.uriValue()).orElse("");
+        if (dataDigest.isPresent()) {
+            query += (query.isEmpty() ? "" : "&") + "data_digest=" + dataDigest.get().uriValue();
+        }
+        return "iscsi://" + auth + authority() + (isDiscovery() ? "" : "/" + target + "/" + lun)
+                + (query.isEmpty() ? "" : "?" + query);
     }
 }

@@ -139,6 +139,111 @@ class IscsiPathIT {
         verifyAllSizes(p, "tgt");
     }
 
+    @Test
+    void crc32cHeaderAndDataDigestsNegotiatedWithTgtAndDataIntact() throws Exception {
+        TgtTarget t = tgt(256 << 20);
+        // tgt answers None unless the target's own lists allow CRC32C
+        t.adm("--op", "update", "--mode", "target", "--tid", "1", "--name", "HeaderDigest", "--value", "CRC32C,None");
+        t.adm("--op", "update", "--mode", "target", "--tid", "1", "--name", "DataDigest", "--value", "CRC32C,None");
+        IscsiPath p = connect(IscsiUri.parse(t.uri("127.0.0.1") + "?header_digest=crc32c&data_digest=crc32c"), OPTIONS);
+        var params = p.session().parameters();
+        System.out.printf("negotiated with digests required: %s%n", params);
+        assertThat(params.headerDigest()).as("HeaderDigest=CRC32C").isTrue();
+        assertThat(params.dataDigest()).as("DataDigest=CRC32C").isTrue();
+        // every PDU both ways carries CRC32C digests; a wrong one on either side would end the
+        // connection (tgt drops it, we tear down) and fail these writes and reads
+        verifyAllSizes(p, "tgt with digests");
+        assertThat(p.session().isUsable()).isTrue();
+
+        IscsiPath preferred = connect(t.uri("127.0.0.1"), OPTIONS.withDigests(
+                io.mpath4j.iscsi.login.DigestOffer.PREFERRED, io.mpath4j.iscsi.login.DigestOffer.PREFERRED));
+        assertThat(preferred.session().parameters().dataDigest()).as("CRC32C,None: tgt picks CRC32C").isTrue();
+        // tgt picks by its own list, not by the order of ours (RFC 7143 §6.2.1 says the offer's
+        // order decides): with CRC32C first in its list it picks CRC32C even for None,CRC32C
+        IscsiPath allowed = connect(t.uri("127.0.0.1"), OPTIONS);
+        assertThat(allowed.session().parameters().dataDigest()).as("None,CRC32C: tgt picks CRC32C").isTrue();
+        IscsiPath none = connect(t.uri("127.0.0.1"), OPTIONS.withDigests(
+                io.mpath4j.iscsi.login.DigestOffer.NONE, io.mpath4j.iscsi.login.DigestOffer.NONE));
+        assertThat(none.session().parameters().dataDigest()).as("None: no digests").isFalse();
+        assertThat(none.session().parameters().headerDigest()).isFalse();
+    }
+
+    // ------------------------------------------------------------------ write-zeroes and discard
+
+    private static IoStatus io(IscsiPath p, IoRequest r) throws Exception {
+        CompletableFuture<IoStatus> f = new CompletableFuture<>();
+        p.submit(r, f::complete);
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    /** 512-byte blocks the backing file occupies (st_blocks): falls when tgt punches holes. */
+    private static long allocatedBlocks(java.nio.file.Path file) {
+        return Long.parseLong(PeerProcess.run(List.of("stat", "-c", "%b", file.toString()), Duration.ofSeconds(5))
+                .requireSuccess("stat").output().strip());
+    }
+
+    private static void fill(IscsiPath p, long offset, int length, long seed) throws Exception {
+        byte[] data = content(seed, length, 0);
+        assertThat(io(p, new IoRequest.Write(offset, ByteBuffer.wrap(data), false))).isEqualTo(IoStatus.OK);
+    }
+
+    private static boolean readsZero(IscsiPath p, long offset, int length) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        assertThat(io(p, new IoRequest.Read(offset, b))).isEqualTo(IoStatus.OK);
+        return Arrays.equals(b.array(), new byte[length]);
+    }
+
+    @Test
+    void writeZeroesAndDiscardOnAThinProvisionedTgtUnitDeallocate() throws Exception {
+        TgtTarget t = tgt(64 << 20);
+        t.adm("--op", "update", "--mode", "logicalunit", "--tid", "1", "--lun", "1", "--params",
+                "thin_provisioning=1"); // tgt then reports B2h LBPU=1 LBPWS=1 LBPRZ=1 and takes UNMAP
+        IscsiPath p = connect(t.uri("127.0.0.1"), OPTIONS);
+        long before = allocatedBlocks(t.backing);
+        fill(p, 0, 8 << 20, 1);
+        long filled = allocatedBlocks(t.backing);
+        assertThat(filled - before).as("8 MiB written").isGreaterThanOrEqualTo((8 << 20) / 512 - 64);
+
+        // WRITE SAME(16) with UNMAP: the range reads zeros and its blocks are freed
+        assertThat(io(p, new IoRequest.WriteZeroes(0, 4 << 20, true))).isEqualTo(IoStatus.OK);
+        assertThat(p.usesWriteSame()).isTrue();
+        assertThat(readsZero(p, 0, 4 << 20)).isTrue();
+        long afterZero = allocatedBlocks(t.backing);
+        assertThat(filled - afterZero).as("blocks freed by WRITE SAME with UNMAP").isGreaterThanOrEqualTo(
+                (4 << 20) / 512 - 64);
+
+        // UNMAP: tgt deallocates (reads zero with LBPRZ=1)
+        assertThat(io(p, new IoRequest.Discard(4 << 20, 4 << 20))).isEqualTo(IoStatus.OK);
+        assertThat(readsZero(p, 4 << 20, 4 << 20)).isTrue();
+        assertThat(allocatedBlocks(t.backing)).as("blocks freed by UNMAP").isLessThanOrEqualTo(before + 64);
+
+        // write-zeroes that may not deallocate: WRITE SAME without UNMAP writes the zeros
+        fill(p, 16 << 20, 1 << 20, 2);
+        long refilled = allocatedBlocks(t.backing);
+        assertThat(io(p, new IoRequest.WriteZeroes(16 << 20, 1 << 20, false))).isEqualTo(IoStatus.OK);
+        assertThat(readsZero(p, 16 << 20, 1 << 20)).isTrue();
+        assertThat(allocatedBlocks(t.backing)).as("no deallocation without mayUnmap").isEqualTo(refilled);
+    }
+
+    @Test
+    void writeZeroesOnAFullyProvisionedTgtUnitWritesZerosAndDiscardIsAdvisory() throws Exception {
+        TgtTarget t = tgt(64 << 20);
+        IscsiPath p = connect(t.uri("127.0.0.1"), OPTIONS); // B2h LBPU=0 LBPWS=0: no deallocation
+        fill(p, 0, 2 << 20, 3);
+        assertThat(io(p, new IoRequest.WriteZeroes(512, (1 << 20) - 1024, true))).isEqualTo(IoStatus.OK);
+        assertThat(p.usesWriteSame()).as("tgt takes WRITE SAME(16) without UNMAP").isTrue();
+        ByteBuffer b = ByteBuffer.allocate(2 << 20);
+        assertThat(io(p, new IoRequest.Read(0, b))).isEqualTo(IoStatus.OK);
+        byte[] expected = content(3, 2 << 20, 0);
+        Arrays.fill(expected, 512, (1 << 20) - 512, (byte) 0);
+        assertThat(Arrays.equals(b.array(), expected)).as("only the range is zeroed").isTrue();
+        // nothing to deallocate with: OK, data unchanged
+        assertThat(io(p, new IoRequest.Discard(1 << 20, 1 << 20))).isEqualTo(IoStatus.OK);
+        ByteBuffer after = ByteBuffer.allocate(1 << 20);
+        assertThat(io(p, new IoRequest.Read(1 << 20, after))).isEqualTo(IoStatus.OK);
+        assertThat(Arrays.equals(after.array(), 0, 1 << 20, expected, 1 << 20, 2 << 20)).isTrue();
+    }
+
     static void verifyAllSizes(IscsiPath p, String peer) throws Exception {
         long seed = System.nanoTime();
         for (int size : new int[] {512, 4096, 64 << 10, 1 << 20, 4 << 20}) {

@@ -41,4 +41,20 @@ class IscsiUriTest {
         assertThatThrownBy(() -> IscsiUri.parse("iscsi://u%topsecret@h:x/iqn.a:b/1"))
                 .hasMessageContaining("u%***@").hasMessageNotContaining("topsecret");
     }
+
+    @Test
+    void digestParametersAsLibiscsiSpellsThem() {
+        IscsiUri u = IscsiUri.parse("iscsi://u%pw@h:3261/iqn.a:b/2?header_digest=crc32c-none&data_digest=CRC32C");
+        assertThat(u.headerDigest()).contains(io.mpath4j.iscsi.login.DigestOffer.PREFERRED);
+        assertThat(u.dataDigest()).contains(io.mpath4j.iscsi.login.DigestOffer.REQUIRED);
+        assertThat(u.lun()).isEqualTo(2);
+        assertThat(u.name()).isEqualTo("iscsi://h:3261/iqn.a:b/2");
+        assertThat(u.toString()).isEqualTo("iscsi://u%***@h:3261/iqn.a:b/2?header_digest=crc32c-none&data_digest=crc32c");
+        assertThat(u.withPortal("h2", 3260).dataDigest()).contains(io.mpath4j.iscsi.login.DigestOffer.REQUIRED);
+        assertThat(IscsiUri.parse("iscsi://h/iqn.a:b/2").dataDigest()).isEmpty();
+        assertThatThrownBy(() -> IscsiUri.parse("iscsi://h/iqn.a:b/2?data_digest=md5"))
+                .hasMessageContaining("data_digest=md5").hasMessageContaining("crc32c-none");
+        assertThatThrownBy(() -> IscsiUri.parse("iscsi://h/iqn.a:b/2?digest=crc32c"))
+                .hasMessageContaining("unknown query parameter 'digest'");
+    }
 }

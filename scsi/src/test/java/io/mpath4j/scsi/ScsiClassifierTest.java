@@ -131,6 +131,48 @@ class ScsiClassifierTest {
         }
     }
 
+    /**
+     * Status and sense bytes exactly as tgt 1.0.85 (bs=rdwr) sent them in SCSI Response PDUs,
+     * captured by the iscsi module's {@code RealSenseCaptureIT} (it prints each one as a "VECTOR"
+     * line and classifies it live) on 2026-11-22. tgt answers in fixed format (70h), additional
+     * sense length 0Ah, no information field.
+     */
+    static Stream<Arguments> realTgtResponses() {
+        TransportAction none = TransportAction.NONE;
+        return Stream.of(
+                Arguments.of("tgt: READ(16) at LBA = capacity: ILLEGAL REQUEST, LBA out of range 21/00",
+                        CHECK, "70 00 05 00 00 00 00 0a 00 00 00 00 21 00 00 00 00 00",
+                        Expect.target(Kind.ILLEGAL_REQUEST)),
+                Arguments.of("tgt: opcode EAh: ILLEGAL REQUEST, invalid command operation code 20/00",
+                        CHECK, "70 00 05 00 00 00 00 0a 00 00 00 00 20 00 00 00 00 00",
+                        Expect.target(Kind.ILLEGAL_REQUEST)),
+                Arguments.of("tgt: WRITE(10) under another I_T nexus's WRITE EXCLUSIVE reservation",
+                        RESV, "", new Expect(IoStatus.ReservationConflict.class, null, null, none)),
+                Arguments.of("tgt: first command of a new I_T nexus, and after another nexus's LOGICAL UNIT RESET:"
+                        + " UNIT ATTENTION 29/00", CHECK, "70 00 06 00 00 00 00 0a 00 00 00 00 29 00 00 00 00 00",
+                        Expect.retry(0, TransportAction.REFRESH_ALUA)),
+                Arguments.of("tgt: after tgtadm added LUN 2: UNIT ATTENTION, reported LUNs data has changed 3F/0E",
+                        CHECK, "70 00 06 00 00 00 00 0a 00 00 00 00 3f 0e 00 00 00 00",
+                        Expect.retry(0, TransportAction.RESCAN_LUNS)),
+                Arguments.of("tgt: WRITE(10) after tgtadm readonly=1: DATA PROTECT, write protected 27/00",
+                        CHECK, "70 00 07 00 00 00 00 0a 00 00 00 00 27 00 00 00 00 00",
+                        Expect.target(Kind.WRITE_PROTECTED)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("realTgtResponses")
+    void realTgtResponse(String name, int status, String senseHex, Expect e) {
+        byte[] sense = senseHex.isEmpty() ? new byte[0] : Hex.b(senseHex);
+        Classification c = ScsiClassifier.DEFAULT.classify(status, sense, 0);
+        assertThat(c.status()).as(name).isInstanceOf(e.type());
+        assertThat(c.action()).as(name).isEqualTo(e.action());
+        switch (c.status()) {
+            case IoStatus.TargetError t -> assertThat(t.kind()).as(name).isEqualTo(e.kind());
+            case IoStatus.RetryLater r -> assertThat(r.delay()).as(name).isEqualTo(e.delay());
+            default -> {}
+        }
+    }
+
     @Test
     void busyBacksOffExponentiallyUpToTheCap() {
         long[] expected = {10, 20, 40, 80, 160, 320, 640, 1000, 1000};

@@ -83,6 +83,35 @@ public final class IscsiEncoder {
         return b.array();
     }
 
+    /**
+     * The 48-byte BHS of a non-immediate SCSI Command (§11.3) with a CDB of at most 16 bytes (no
+     * AHS) and the given DataSegmentLength: byte for byte what {@link #encode} gives for the
+     * equivalent {@link Pdu.ScsiCommand} without digests, minus its data segment. The session's
+     * per-command fast path: no PDU record, no copies of the CDB, one array.
+     */
+    public static byte[] scsiCommandBhs(boolean finalPdu, boolean read, boolean write, int taskAttribute, long lun,
+            int initiatorTaskTag, int expectedDataTransferLength, int cmdSN, int expStatSN, byte[] cdb,
+            int dataSegmentLength) {
+        if (cdb.length == 0 || cdb.length > Pdu.ScsiCommand.BHS_CDB_LENGTH) {
+            throw new IllegalArgumentException("CDB of " + cdb.length + " bytes: 1 to 16 fit the BHS");
+        }
+        if (dataSegmentLength < 0 || dataSegmentLength > MAX_DATA_SEGMENT_LENGTH) {
+            throw new IllegalArgumentException("data segment of " + dataSegmentLength + " bytes");
+        }
+        byte[] h = new byte[BHS_LENGTH];
+        ByteBuffer b = ByteBuffer.wrap(h);
+        b.put(0, (byte) Opcode.SCSI_COMMAND.code());
+        b.put(1, (byte) (bit(finalPdu, 0x80) | bit(read, 0x40) | bit(write, 0x20) | (taskAttribute & 0x07)));
+        Wire.putU24(b, 5, dataSegmentLength);
+        b.putLong(8, lun);
+        b.putInt(16, initiatorTaskTag);
+        b.putInt(20, expectedDataTransferLength);
+        b.putInt(24, cmdSN);
+        b.putInt(28, expStatSN);
+        System.arraycopy(cdb, 0, h, 32, cdb.length);
+        return h;
+    }
+
     /** The AHS of a SCSI Command (§11.3.5, §11.3.6); other PDUs carry none. */
     private static byte[] ahs(Pdu pdu) {
         if (!(pdu instanceof Pdu.ScsiCommand c)) {

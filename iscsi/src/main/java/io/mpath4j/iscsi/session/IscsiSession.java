@@ -32,9 +32,9 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -44,16 +44,20 @@ import java.util.random.RandomGenerator;
  * One iSCSI session with one connection (MaxConnections=1, ErrorRecoveryLevel 0), from login to
  * logout (RFC 7143).
  *
- * <p><b>Threads.</b> {@link #execute} never blocks: it registers the task under a fresh Initiator
- * Task Tag and queues it. One writer virtual thread sends, in this order of preference: control
- * PDUs (Data-Out answering an R2T, NOP-Out, Logout), then new commands, but a new command only
- * while the CmdSN window is open ({@code CmdSN <= MaxCmdSN}, §4.2.2.1) and fewer than {@code
- * maxInFlight} commands are outstanding; otherwise commands wait in FIFO order. Data-Out never
- * waits for the window (it carries no CmdSN), so a closed window cannot block the R2Ts that would
- * open it. One reader virtual thread decodes target PDUs, updates ExpCmdSN/MaxCmdSN from every
- * one of them (only forwards, and not when MaxCmdSN &lt; ExpCmdSN - 1, §4.2.2.1), copies Data-In
- * into the caller's buffer at the PDU's buffer offset, and completes tasks. A watchdog virtual
- * thread checks command deadlines and keeps the NOP-Out ping going.
+ * <p><b>Threads.</b> {@link #execute} never waits for the window or for another thread: it
+ * registers the task under a fresh Initiator Task Tag ({@link TaskTable}: slot and generation).
+ * If no thread is writing to the socket, the CmdSN window is open ({@code CmdSN <= MaxCmdSN},
+ * §4.2.2.1), fewer than {@code maxInFlight} commands are outstanding, nothing is queued and the
+ * command PDU is small, the submitting thread writes it itself; otherwise the command waits in
+ * FIFO order for the writer virtual thread, which takes the socket when it is free and sends in
+ * one gathering write first the control PDUs (Data-Out answering an R2T, NOP-Out, Logout, TMF),
+ * then up to 64 sendable commands. Data-Out never waits for the window (it carries no CmdSN), so
+ * a closed window cannot block the R2Ts that would open it. CmdSN is assigned by whichever thread
+ * holds the socket, so wire order is CmdSN order. One reader thread (a platform thread unless
+ * {@code IscsiOptions.platformReader} is false) decodes target PDUs, updates ExpCmdSN/MaxCmdSN
+ * from every one of them (only forwards, and not when MaxCmdSN &lt; ExpCmdSN - 1, §4.2.2.1),
+ * copies Data-In into the caller's buffer at the PDU's buffer offset, and completes tasks. The
+ * process-wide {@link SessionTimer} checks command deadlines and keeps the NOP-Out ping going.
  *
  * <p><b>Writes.</b> With ImmediateData=Yes the SCSI Command carries up to min(FirstBurstLength,
  * the target's MaxRecvDataSegmentLength) bytes; with InitialR2T=No the rest of the first burst
@@ -131,7 +135,8 @@ public final class IscsiSession {
     private int active; // commands taken off the queue and not completed
     private volatile int expStatSN;
 
-    private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
+    private final TaskTable<Task> tasks = new TaskTable<>(); // mutated under lock
+    private boolean writing; // a thread is writing to the socket (the writer or a submitter); guarded by lock
     private final Map<Integer, PendingTmf> tmfs = new ConcurrentHashMap<>();
     /** ITTs of tasks a TMF ended; late PDUs for them are ignored rather than taken as protocol errors. */
     private final Set<Integer> gone = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -141,7 +146,6 @@ public final class IscsiSession {
                     return size() > 1024;
                 }
             }));
-    private final AtomicInteger nextItt = new AtomicInteger(1);
     private final AtomicBoolean tearing = new AtomicBoolean();
     private final CompletableFuture<Void> logoutAnswered = new CompletableFuture<>();
     private final long commandTimeoutNanos;
@@ -158,7 +162,7 @@ public final class IscsiSession {
     private volatile boolean gracefulClose;
     private Thread reader;
     private Thread writer;
-    private Thread watchdog;
+    private ScheduledFuture<?> ticker;
 
     private IscsiSession(IscsiUri uri, IscsiOptions options, SocketChannel channel, Login.Result login, long isid,
             ByteBuffer leftover, Consumer<IscsiSession> onTornDown, AsyncListener asyncListener) {
@@ -267,7 +271,8 @@ public final class IscsiSession {
         ChapCredentials targetChap = chap == null ? null : options.targetChap();
         RandomGenerator random = new SecureRandom();
         Login.Request req = new Login.Request(options.initiatorName(), targetName, isid, 0, random.nextInt(),
-                chap, targetChap, random);
+                chap, targetChap, random, uri.headerDigest().orElse(options.headerDigest()),
+                uri.dataDigest().orElse(options.dataDigest()));
         try {
             return new Login(stream, req, deadline, uri.authority()).run();
         } catch (SocketTimeoutException e) {
@@ -288,9 +293,15 @@ public final class IscsiSession {
 
     private void start() {
         String name = uri.name();
-        reader = Thread.ofVirtual().name("iscsi-reader " + name).start(this::readLoop);
+        // the reader wakes for every burst of responses: a platform thread blocks in read() itself,
+        // a virtual one goes through the JDK poller and the carrier pool each time (2x the CPU);
+        // the writer only runs when a submitter could not write directly, so it stays virtual
+        Thread.Builder readers = options.platformReader() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+        reader = readers.name("iscsi-reader " + name).start(this::readLoop);
         writer = Thread.ofVirtual().name("iscsi-writer " + name).start(this::writeLoop);
-        watchdog = Thread.ofVirtual().name("iscsi-watchdog " + name).start(this::watchLoop);
+        long tick = Math.clamp(Math.min(commandTimeoutNanos, Math.min(options.nopInterval().toNanos(),
+                options.nopTimeout().toNanos())) / 40, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(25));
+        ticker = SessionTimer.every(tick, this::tick);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -334,7 +345,7 @@ public final class IscsiSession {
     // ------------------------------------------------------------------ tasks
 
     /** One command in flight. Fields below {@code lock} are guarded by the task's monitor. */
-    private static final class Task {
+    private static final class Task implements TaskTable.Tagged {
         final int itt;
         final ScsiCommand cmd;
         final Consumer<ScsiResult> completion;
@@ -355,6 +366,11 @@ public final class IscsiSession {
             this.cmd = cmd;
             this.completion = completion;
             this.length = cmd.expectedLength();
+        }
+
+        @Override
+        public int itt() {
+            return itt;
         }
 
         boolean isWrite() {
@@ -415,31 +431,111 @@ public final class IscsiSession {
             completion.accept(new ScsiResult.Failed(notUsable(), false));
             return Pdu.RESERVED_TAG;
         }
-        int itt = freshItt();
-        Task t = new Task(itt, cmd, completion);
-        tasks.put(itt, t);
+        Task t = null;
+        int sn = 0;
+        boolean direct = false;
         lock.lock();
         try {
-            if (torn) {
-                tasks.remove(itt);
-            } else {
-                commandQueue.add(t);
-                work.signal();
-                return itt;
+            if (!torn) {
+                t = tasks.add(itt -> new Task(itt, cmd, completion));
+                if (t == null) {
+                    // no ITT left: 65535 commands outstanding
+                } else if (!writing && controlQueue.isEmpty() && commandQueue.isEmpty() && sendable()
+                        && writesDirectly(t)) {
+                    writing = true;
+                    sn = take(t);
+                    direct = true;
+                } else {
+                    commandQueue.add(t);
+                    wakeWriter();
+                }
             }
         } finally {
             lock.unlock();
         }
-        completion.accept(new ScsiResult.Failed(notUsable(), false));
-        return Pdu.RESERVED_TAG;
+        if (t == null) {
+            completion.accept(new ScsiResult.Failed(torn ? notUsable()
+                    : TaskTable.CONTROL_SLOT + " commands outstanding on " + uri.name(), false));
+            return Pdu.RESERVED_TAG;
+        }
+        int itt = t.itt;
+        if (direct) {
+            writeDirectly(t, sn);
+        }
+        return itt;
     }
 
-    private int freshItt() {
-        int itt;
-        do {
-            itt = nextItt.getAndIncrement();
-        } while (itt == Pdu.RESERVED_TAG || tasks.containsKey(itt) || tmfs.containsKey(itt) || itt == pingItt);
-        return itt;
+    /**
+     * Whether the submitting thread may write {@code t}'s command PDU itself: it must carry no
+     * Data-Out after it and at most {@value #DIRECT_MAX_BYTES} bytes of immediate data (a short
+     * write into the socket buffer, so the submitter does not wait on the target), and the thread
+     * must not have an interrupt pending (an interrupted blocking write would close the socket).
+     */
+    private boolean writesDirectly(Task t) {
+        if (Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        if (!t.isWrite()) {
+            return true;
+        }
+        int immediate = immediateLength(t);
+        return unsolicitedLength(t) == immediate && immediate <= DIRECT_MAX_BYTES;
+    }
+
+    /** The command may be sent now: the CmdSN window is open and fewer than maxInFlight are out. Under lock. */
+    private boolean sendable() {
+        return active < options.maxInFlight() && SerialNumber.lessOrEqual(cmdSN, maxCmdSN);
+    }
+
+    /** Something for the writer: control PDUs, or a queued command that may be sent. Under lock. */
+    private boolean hasWork() {
+        return !controlQueue.isEmpty() || (!commandQueue.isEmpty() && sendable());
+    }
+
+    /**
+     * Wakes the writer thread only when it has something to do: a response that opens the window
+     * or ends a command must not cost a wake-up while the queue is empty (the common case once
+     * submitters write directly). Under lock.
+     */
+    private void wakeWriter() {
+        if (!writing && hasWork()) {
+            work.signal();
+        }
+    }
+
+    /** Takes {@code t} for sending: counts it active and gives it the next CmdSN. Under lock. */
+    private int take(Task t) {
+        t.taken = true;
+        active++;
+        int sn = cmdSN;
+        t.cmdSN = sn;
+        cmdSN = SerialNumber.add(cmdSN, 1);
+        return sn;
+    }
+
+    /** The submitting thread writes its own command PDU (no hand-off to the writer thread). */
+    private void writeDirectly(Task t, int sn) {
+        Batch b = batch; // ours while we hold the socket (writing)
+        try {
+            addCommand(t, sn, b);
+            b.flush();
+        } catch (IOException e) {
+            teardown("send to " + peer + " failed: " + e, true);
+        } catch (RuntimeException e) {
+            teardown("send failed: " + e, true);
+            throw e;
+        } finally {
+            b.release();
+            lock.lock();
+            try {
+                writing = false;
+                if (hasWork()) {
+                    work.signal(); // queued while we wrote
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**
@@ -467,10 +563,10 @@ public final class IscsiSession {
             if (!t.taken) {
                 unsent = commandQueue.remove(t);
             } else {
-                tmf = new PendingTmf(freshItt(), Pdu.TaskFunction.ABORT_TASK, t.cmd.lun(), t);
+                tmf = new PendingTmf(tasks.controlItt(), Pdu.TaskFunction.ABORT_TASK, t.cmd.lun(), t);
                 tmfs.put(tmf.itt, tmf);
                 controlQueue.add(new Control.Tmf(tmf));
-                work.signal();
+                wakeWriter();
             }
         } finally {
             lock.unlock();
@@ -498,10 +594,10 @@ public final class IscsiSession {
             if (torn) {
                 return CompletableFuture.failedFuture(new IOException(notUsable()));
             }
-            PendingTmf tmf = new PendingTmf(freshItt(), Pdu.TaskFunction.LOGICAL_UNIT_RESET, lun, null);
+            PendingTmf tmf = new PendingTmf(tasks.controlItt(), Pdu.TaskFunction.LOGICAL_UNIT_RESET, lun, null);
             tmfs.put(tmf.itt, tmf);
             controlQueue.add(new Control.Tmf(tmf));
-            work.signal();
+            wakeWriter();
             return tmf.result;
         } finally {
             lock.unlock();
@@ -560,12 +656,12 @@ public final class IscsiSession {
     }
 
     private void deliver(Task t, ScsiResult r) {
-        tasks.remove(t.itt, t);
         lock.lock();
         try {
+            tasks.remove(t);
             if (t.taken) {
                 active--;
-                work.signal();
+                wakeWriter();
             }
         } finally {
             lock.unlock();
@@ -603,41 +699,113 @@ public final class IscsiSession {
 
     // ------------------------------------------------------------------ writer
 
+    /** Most commands the writer takes off the queue for one gathering write. */
+    private static final int MAX_BATCH_COMMANDS = 64;
+    /** Largest command PDU (header and immediate data) a submitting thread writes itself. */
+    private static final int DIRECT_MAX_BYTES = 64 << 10;
+    private static final ByteBuffer ZERO_PAD = ByteBuffer.allocate(3).asReadOnlyBuffer();
+
+    /**
+     * PDUs collected for one gathering write, and the tasks whose buffers they refer to (released
+     * with {@link #endWrite} once the write is over). Used by one thread at a time: the one that
+     * set {@code writing}.
+     */
+    /** The one batch of the session: used by whichever thread holds the socket ({@code writing}). */
+    private final Batch batch = new Batch();
+
+    private final class Batch {
+        private ByteBuffer[] parts = new ByteBuffer[8];
+        private int count;
+        private long bytes;
+        private final ArrayList<Task> using = new ArrayList<>();
+
+        void add(ByteBuffer b) {
+            if (count == parts.length) {
+                parts = java.util.Arrays.copyOf(parts, count * 2);
+            }
+            parts[count++] = b;
+            bytes += b.remaining();
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        /** Writes everything collected; returns once the socket took it all. */
+        void flush() throws IOException {
+            long written = 0;
+            int first = 0;
+            while (written < bytes) {
+                written += channel.write(parts, first, count - first);
+                while (first < count && !parts[first].hasRemaining()) {
+                    first++;
+                }
+            }
+        }
+
+        /** Forgets the PDUs and ends the writes of the tasks they belonged to. */
+        void release() {
+            java.util.Arrays.fill(parts, 0, count, null);
+            count = 0;
+            bytes = 0;
+            for (Task t : using) {
+                endWrite(t);
+            }
+            using.clear();
+        }
+    }
+
+    /**
+     * Waits until the socket is free and there is something to send, then sends all control PDUs
+     * and up to {@value #MAX_BATCH_COMMANDS} sendable commands in one gathering write.
+     */
     private void writeLoop() {
+        List<Control> controls = new ArrayList<>();
+        List<Task> commands = new ArrayList<>();
+        int[] sns = new int[MAX_BATCH_COMMANDS];
         try {
-            while (!torn) {
-                Control control = null;
-                Task command = null;
-                int sn = 0;
+            while (true) {
                 lock.lock();
                 try {
-                    while (true) {
-                        if (torn) {
-                            return;
-                        }
-                        control = controlQueue.poll();
-                        if (control != null) {
-                            break;
-                        }
-                        if (!commandQueue.isEmpty() && active < options.maxInFlight()
-                                && SerialNumber.lessOrEqual(cmdSN, maxCmdSN)) {
-                            command = commandQueue.poll();
-                            command.taken = true;
-                            active++;
-                            sn = cmdSN;
-                            command.cmdSN = sn;
-                            cmdSN = SerialNumber.add(cmdSN, 1);
-                            break;
-                        }
+                    while (!torn && (writing || !hasWork())) {
                         work.await();
+                    }
+                    if (torn) {
+                        return;
+                    }
+                    writing = true;
+                    boolean tmf = false;
+                    for (Control c; (c = controlQueue.poll()) != null; ) {
+                        controls.add(c);
+                        tmf |= c instanceof Control.Tmf;
+                    }
+                    // a TMF's affected commands are those taken before it: none taken with it
+                    while (!tmf && commands.size() < MAX_BATCH_COMMANDS && !commandQueue.isEmpty() && sendable()) {
+                        Task t = commandQueue.poll();
+                        sns[commands.size()] = take(t);
+                        commands.add(t);
                     }
                 } finally {
                     lock.unlock();
                 }
-                if (control != null) {
-                    sendControl(control);
-                } else {
-                    sendCommand(command, sn);
+                try {
+                    for (Control c : controls) {
+                        addControl(c, batch);
+                    }
+                    for (int i = 0; i < commands.size(); i++) {
+                        addCommand(commands.get(i), sns[i], batch);
+                    }
+                    batch.flush();
+                } finally {
+                    controls.clear();
+                    commands.clear();
+                    batch.release();
+                    lock.lock();
+                    try {
+                        writing = false;
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -650,44 +818,63 @@ public final class IscsiSession {
         }
     }
 
-    private void sendCommand(Task t, int sn) throws IOException {
+    /** Immediate data of {@code t}'s command PDU (§10.3.1 ImmediateData, FirstBurstLength). */
+    private int immediateLength(Task t) {
+        if (!t.isWrite() || t.length == 0 || !params.immediateData()) {
+            return 0;
+        }
+        return Math.min(Math.min(params.firstBurstLength(), t.length), params.targetMaxRecvDataSegmentLength());
+    }
+
+    /** Unsolicited data of {@code t} (immediate plus unsolicited Data-Out; InitialR2T=No, §13.10). */
+    private int unsolicitedLength(Task t) {
+        if (!t.isWrite() || t.length == 0) {
+            return 0;
+        }
+        return params.initialR2T() ? immediateLength(t) : Math.min(params.firstBurstLength(), t.length);
+    }
+
+    /** Adds {@code t}'s command PDU with its immediate data and unsolicited Data-Out to {@code b}. */
+    private void addCommand(Task t, int sn, Batch b) {
         ScsiCommand c = t.cmd;
         int length = t.length;
         boolean write = t.isWrite();
-        int immediate = 0;
-        int unsolicited = 0;
-        if (write && length > 0) {
-            int firstBurst = Math.min(params.firstBurstLength(), length);
-            if (params.immediateData()) {
-                immediate = Math.min(firstBurst, params.targetMaxRecvDataSegmentLength());
-            }
-            unsolicited = params.initialR2T() ? immediate : firstBurst;
-        }
-        boolean finalPdu = unsolicited == immediate;
-        Pdu.ScsiCommand pdu = new Pdu.ScsiCommand(false, finalPdu, c.dataIn() != null && length > 0,
-                write && length > 0, Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN,
-                Bytes.of(c.cdb()), OptionalInt.empty(), Bytes.EMPTY);
+        int immediate = immediateLength(t);
+        int unsolicited = unsolicitedLength(t);
         if (!beginWrite(t)) {
             return; // failed meanwhile (teardown): nothing to send
         }
-        try {
-            t.sentNanos = System.nanoTime();
-            t.sent = true;
+        b.using.add(t);
+        t.sentNanos = System.nanoTime();
+        t.sent = true;
+        boolean read = c.dataIn() != null && length > 0;
+        if (!digests.header() && !digests.data() && c.cdb().length <= Pdu.ScsiCommand.BHS_CDB_LENGTH) {
+            // the common case without a PDU record: header straight from the fields
+            b.add(ByteBuffer.wrap(IscsiEncoder.scsiCommandBhs(unsolicited == immediate, read, write && length > 0,
+                    Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN, c.cdb(), immediate)));
             if (immediate > 0) {
-                writeWithData(pdu, c.dataOut(), 0, immediate);
-            } else {
-                writeAll(ByteBuffer.wrap(IscsiEncoder.encode(pdu, digests)));
+                addData(c.dataOut(), 0, immediate, b);
             }
             if (unsolicited > immediate) {
-                sendDataOut(t, Pdu.RESERVED_TAG, immediate, unsolicited - immediate);
+                addDataOut(t, Pdu.RESERVED_TAG, immediate, unsolicited - immediate, b);
             }
-        } finally {
-            endWrite(t);
+            return;
+        }
+        Pdu.ScsiCommand pdu = new Pdu.ScsiCommand(false, unsolicited == immediate, read, write && length > 0,
+                Pdu.TaskAttribute.SIMPLE, c.lun(), t.itt, length, sn, expStatSN, Bytes.of(c.cdb()),
+                OptionalInt.empty(), Bytes.EMPTY);
+        if (immediate > 0) {
+            addWithData(pdu, c.dataOut(), 0, immediate, b);
+        } else {
+            b.add(ByteBuffer.wrap(IscsiEncoder.encode(pdu, digests)));
+        }
+        if (unsolicited > immediate) {
+            addDataOut(t, Pdu.RESERVED_TAG, immediate, unsolicited - immediate, b);
         }
     }
 
     /** One sequence of Data-Out PDUs for [offset, offset + length) of the task's data. */
-    private void sendDataOut(Task t, int ttt, int offset, int length) throws IOException {
+    private void addDataOut(Task t, int ttt, int offset, int length, Batch b) {
         int max = params.targetMaxRecvDataSegmentLength();
         int dataSN = 0;
         for (int done = 0; done < length; ) {
@@ -695,19 +882,20 @@ public final class IscsiSession {
             boolean last = done + n == length;
             Pdu.DataOut pdu = new Pdu.DataOut(last, t.cmd.lun(), t.itt, ttt, expStatSN, dataSN++, offset + done,
                     Bytes.EMPTY);
-            writeWithData(pdu, t.cmd.dataOut(), offset + done, n);
+            addWithData(pdu, t.cmd.dataOut(), offset + done, n, b);
             done += n;
         }
     }
 
     /**
-     * Writes {@code header} (encoded with an empty data segment) followed by {@code length} bytes of
-     * {@code data} from its position plus {@code offset}, patching DataSegmentLength: one gathering
-     * write, no copy of the caller's data. With digests the data goes through the encoder instead.
+     * Adds {@code header} (encoded with an empty data segment) followed by {@code length} bytes of
+     * {@code data} from its position plus {@code offset}, patching DataSegmentLength: the caller's
+     * data goes to the socket in the gathering write, no copy. With digests the data goes through
+     * the encoder instead.
      */
-    private void writeWithData(Pdu header, ByteBuffer data, int offset, int length) throws IOException {
-        ByteBuffer slice = data.slice(data.position() + offset, length);
+    private void addWithData(Pdu header, ByteBuffer data, int offset, int length, Batch b) {
         if (digests.header() || digests.data()) {
+            ByteBuffer slice = data.slice(data.position() + offset, length);
             Pdu withData = switch (header) {
                 case Pdu.DataOut d -> new Pdu.DataOut(d.finalPdu(), d.lun(), d.initiatorTaskTag(),
                         d.targetTransferTag(), d.expStatSN(), d.dataSN(), d.bufferOffset(), Bytes.of(slice));
@@ -716,31 +904,27 @@ public final class IscsiSession {
                         s.expStatSN(), s.cdb(), s.bidirectionalReadLength(), Bytes.of(slice));
                 default -> throw new IllegalArgumentException(header.opcode().toString());
             };
-            writeAll(ByteBuffer.wrap(IscsiEncoder.encode(withData, digests)));
+            b.add(ByteBuffer.wrap(IscsiEncoder.encode(withData, digests)));
             return;
         }
         byte[] h = IscsiEncoder.encode(header, Digests.NONE);
         h[5] = (byte) (length >>> 16);
         h[6] = (byte) (length >>> 8);
         h[7] = (byte) length;
+        b.add(ByteBuffer.wrap(h));
+        addData(data, offset, length, b);
+    }
+
+    /** {@code length} bytes of {@code data} from its position plus {@code offset}, padded to 4 (no digests). */
+    private static void addData(ByteBuffer data, int offset, int length, Batch b) {
+        b.add(data.slice(data.position() + offset, length));
         int pad = (4 - (length & 3)) & 3;
-        ByteBuffer[] parts = pad == 0
-                ? new ByteBuffer[] {ByteBuffer.wrap(h), slice}
-                : new ByteBuffer[] {ByteBuffer.wrap(h), slice, ByteBuffer.allocate(pad)};
-        long total = h.length + (long) length + pad;
-        long written = 0;
-        while (written < total) {
-            written += channel.write(parts);
+        if (pad > 0) {
+            b.add(ZERO_PAD.slice(0, pad));
         }
     }
 
-    private void writeAll(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
-    }
-
-    private void sendControl(Control control) throws IOException {
+    private void addControl(Control control, Batch b) {
         int sn;
         lock.lock();
         try {
@@ -751,20 +935,15 @@ public final class IscsiSession {
         switch (control) {
             case Control.DataOut d -> {
                 if (beginWrite(d.task())) {
-                    try {
-                        sendDataOut(d.task(), d.ttt(), d.offset(), d.length());
-                    } finally {
-                        endWrite(d.task());
-                    }
+                    b.using.add(d.task());
+                    addDataOut(d.task(), d.ttt(), d.offset(), d.length(), b);
                 }
             }
-            case Control.Ping p -> {
-                writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.NopOut(true, 0, p.itt(), Pdu.RESERVED_TAG, sn,
-                        expStatSN, Bytes.EMPTY), digests)));
-            }
-            case Control.PingAnswer a -> writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.NopOut(true, a.lun(),
+            case Control.Ping p -> b.add(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.NopOut(true, 0, p.itt(),
+                    Pdu.RESERVED_TAG, sn, expStatSN, Bytes.EMPTY), digests)));
+            case Control.PingAnswer a -> b.add(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.NopOut(true, a.lun(),
                     Pdu.RESERVED_TAG, a.ttt(), sn, expStatSN, a.data()), digests)));
-            case Control.Logout l -> writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.LogoutRequest(true,
+            case Control.Logout l -> b.add(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.LogoutRequest(true,
                     Pdu.LogoutReason.CLOSE_SESSION, l.itt(), 0, sn, expStatSN), digests)));
             case Control.Tmf c -> {
                 PendingTmf tmf = c.tmf();
@@ -778,11 +957,11 @@ public final class IscsiSession {
                         lock.unlock();
                     }
                 } else {
-                    // every command for the LUN this writer has sent (or taken to send) before the request
+                    // every command for the LUN sent (or taken to send) before the request
                     List<Task> affected = new ArrayList<>();
                     lock.lock();
                     try {
-                        for (Task t : tasks.values()) {
+                        for (Task t : tasks.snapshot()) {
                             if (t.taken && t.cmd.lun() == tmf.lun) {
                                 affected.add(t);
                             }
@@ -795,7 +974,7 @@ public final class IscsiSession {
                 }
                 tmf.sentNanos = System.nanoTime();
                 tmf.sent = true;
-                writeAll(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.TaskManagementRequest(true, tmf.function, tmf.lun,
+                b.add(ByteBuffer.wrap(IscsiEncoder.encode(new Pdu.TaskManagementRequest(true, tmf.function, tmf.lun,
                         tmf.itt, tmf.referenced != null ? tmf.referenced.itt : Pdu.RESERVED_TAG, sn, expStatSN,
                         refCmdSN, 0), digests)));
             }
@@ -806,7 +985,7 @@ public final class IscsiSession {
         lock.lock();
         try {
             controlQueue.add(c);
-            work.signal();
+            wakeWriter();
         } finally {
             lock.unlock();
         }
@@ -947,7 +1126,6 @@ public final class IscsiSession {
         }
     }
 
-    /** The task {@code itt} names; null for a task a TMF ended (late PDUs are ignored). */
     /** Data-In PDUs received in place so far (for tests). */
     long dataInsPlacedDirectly() {
         return dataInsPlacedDirectly;
@@ -989,9 +1167,10 @@ public final class IscsiSession {
         }
     }
 
+    /** The task {@code itt} names; null for a task a TMF ended (late PDUs are ignored). */
     private Task task(int itt, String what) throws IscsiProtocolException {
         Task t = tasks.get(itt);
-        if (t == null && gone.contains(itt)) {
+        if (t == null && itt != Pdu.RESERVED_TAG && gone.contains(itt)) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} for ITT {2}, which a task management function ended",
                     uri.name(), what, Integer.toHexString(itt));
             return null;
@@ -1021,7 +1200,7 @@ public final class IscsiSession {
             }
             if (SerialNumber.greaterThan(max, maxCmdSN)) {
                 maxCmdSN = max;
-                work.signal();
+                wakeWriter();
             }
         } finally {
             lock.unlock();
@@ -1054,59 +1233,58 @@ public final class IscsiSession {
         }
     }
 
-    // ------------------------------------------------------------------ watchdog
+    // ------------------------------------------------------------------ timer
 
-    private void watchLoop() {
+    /**
+     * Runs on the shared {@link SessionTimer} thread every few milliseconds: command deadlines
+     * (ABORT TASK, then teardown), TMF deadlines, and the NOP-Out ping. Never blocks: a teardown
+     * it decides on runs on a virtual thread of its own.
+     */
+    private void tick() {
+        if (torn) {
+            ticker.cancel(false);
+            return;
+        }
         long nopInterval = options.nopInterval().toNanos();
         long nopTimeout = options.nopTimeout().toNanos();
-        long tick = Math.clamp(Math.min(commandTimeoutNanos, Math.min(nopInterval, nopTimeout)) / 40,
-                TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(25));
-        try {
-            while (!torn) {
-                TimeUnit.NANOSECONDS.sleep(tick);
-                long now = System.nanoTime();
-                for (Task t : tasks.values()) {
-                    if (!t.sent || now - t.sentNanos <= commandTimeoutNanos) {
-                        continue;
-                    }
-                    String why = t.describe() + " timed out after " + options.commandTimeout().toMillis() + " ms on "
-                            + uri.name();
-                    if (t.timedOut == null) {
-                        abortTimedOut(t, why);
-                    } else if (now - t.sentNanos > commandTimeoutNanos + abortTimeoutNanos) {
-                        teardown(why + "; ABORT TASK unanswered within " + abortTimeoutNanos / 1_000_000 + " ms", true);
-                        return;
-                    }
-                }
-                for (PendingTmf tmf : tmfs.values()) {
-                    if (tmf.sent && now - tmf.sentNanos > commandTimeoutNanos + abortTimeoutNanos) {
-                        teardown(tmf.describe() + " unanswered after " + options.commandTimeout().toMillis()
-                                + " ms on " + uri.name(), true);
-                        return;
-                    }
-                }
-                if (draining) {
+        long now = System.nanoTime();
+        if (!tasks.isEmpty()) {
+            for (Task t : tasks.snapshot()) {
+                if (!t.sent || now - t.sentNanos <= commandTimeoutNanos) {
                     continue;
                 }
-                if (pingItt != Pdu.RESERVED_TAG) {
-                    // counted from the last PDU received, so silence is found within interval + timeout
-                    if (now - pingSentNanos > nopTimeout || now - lastReceiveNanos > nopInterval + nopTimeout) {
-                        teardown("no answer to NOP-Out from " + peer + " within " + options.nopTimeout().toMillis()
-                                + " ms", true);
-                        return;
-                    }
-                } else if (now - lastReceiveNanos > nopInterval) {
-                    int itt;
-                    do {
-                        itt = nextItt.getAndIncrement();
-                    } while (itt == Pdu.RESERVED_TAG || tasks.containsKey(itt));
-                    pingSentNanos = now; // counted from now, so a writer stuck on a full socket counts too
-                    pingItt = itt;
-                    enqueueControl(new Control.Ping(itt));
+                String why = t.describe() + " timed out after " + options.commandTimeout().toMillis() + " ms on "
+                        + uri.name();
+                if (t.timedOut == null) {
+                    abortTimedOut(t, why);
+                } else if (now - t.sentNanos > commandTimeoutNanos + abortTimeoutNanos) {
+                    teardownAsync(why + "; ABORT TASK unanswered within " + abortTimeoutNanos / 1_000_000 + " ms");
+                    return;
                 }
             }
-        } catch (InterruptedException e) {
-            // torn down
+        }
+        for (PendingTmf tmf : tmfs.values()) {
+            if (tmf.sent && now - tmf.sentNanos > commandTimeoutNanos + abortTimeoutNanos) {
+                teardownAsync(tmf.describe() + " unanswered after " + options.commandTimeout().toMillis() + " ms on "
+                        + uri.name());
+                return;
+            }
+        }
+        if (draining) {
+            return;
+        }
+        if (pingItt != Pdu.RESERVED_TAG) {
+            // counted from the ping only: after a stall of this process (a starved machine) the
+            // silence was ours, and the target still gets its full nopTimeout to answer
+            if (now - pingSentNanos > nopTimeout) {
+                teardownAsync("no answer to NOP-Out from " + peer + " within " + options.nopTimeout().toMillis()
+                        + " ms");
+            }
+        } else if (now - lastReceiveNanos > nopInterval) {
+            int itt = tasks.controlItt();
+            pingSentNanos = now; // counted from now, so a writer stuck on a full socket counts too
+            pingItt = itt;
+            enqueueControl(new Control.Ping(itt));
         }
     }
 
@@ -1127,11 +1305,21 @@ public final class IscsiSession {
 
     // ------------------------------------------------------------------ teardown and logout
 
+    /** {@link #teardown} (abortive) on a virtual thread of its own: for the timer thread, which must not block. */
+    private void teardownAsync(String reason) {
+        if (tearing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("iscsi-teardown " + uri.name()).start(() -> tornDown(reason, true));
+        }
+    }
+
     /** Closes the socket, then fails every outstanding task. Idempotent. */
     private void teardown(String reason, boolean abortive) {
-        if (!tearing.compareAndSet(false, true)) {
-            return;
+        if (tearing.compareAndSet(false, true)) {
+            tornDown(reason, abortive);
         }
+    }
+
+    private void tornDown(String reason, boolean abortive) {
         closeReason = reason;
         lock.lock();
         try {
@@ -1151,11 +1339,11 @@ public final class IscsiSession {
         closedAtNanos = System.nanoTime();
         LOG.log(abortive ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
                 "{0}: session torn down: {1} ({2} outstanding)", uri.name(), reason, tasks.size());
-        Thread self = Thread.currentThread();
-        for (Thread t : new Thread[] {writer, watchdog}) {
-            if (t != null && t != self) {
-                t.interrupt();
-            }
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (writer != null && writer != Thread.currentThread()) {
+            writer.interrupt();
         }
         try {
             onTornDown.accept(this);
@@ -1179,7 +1367,7 @@ public final class IscsiSession {
         for (Task t : queued) {
             finish(t, new ScsiResult.Failed(reason, false));
         }
-        for (Task t : tasks.values()) {
+        for (Task t : tasks.snapshot()) {
             finish(t, new ScsiResult.Failed(reason, t.sent));
         }
         for (PendingTmf tmf : tmfs.values()) {
@@ -1207,7 +1395,7 @@ public final class IscsiSession {
             teardown(reason + " with " + tasks.size() + " commands outstanding", true);
             return;
         }
-        int itt = nextItt.getAndIncrement();
+        int itt = tasks.controlItt();
         closeReason = reason;
         gracefulClose = true;
         enqueueControl(new Control.Logout(itt));

@@ -1,6 +1,7 @@
 package io.mpath4j.iscsi.session;
 
 import io.mpath4j.iscsi.login.ChapCredentials;
+import io.mpath4j.iscsi.login.DigestOffer;
 import io.mpath4j.iscsi.login.ChapException;
 import io.mpath4j.iscsi.login.ChapInitiator;
 import io.mpath4j.iscsi.login.InitiatorNegotiation;
@@ -43,10 +44,10 @@ import java.util.random.RandomGenerator;
 final class Login {
 
     /** Our offers (RFC 7143 §13), in the order they are sent. */
-    static Map<Key, String> operationalOffers() {
+    static Map<Key, String> operationalOffers(DigestOffer headerDigest, DigestOffer dataDigest) {
         Map<Key, String> m = new LinkedHashMap<>();
-        m.put(Key.HEADER_DIGEST, "None,CRC32C"); // our preference first; the target may pick CRC32C
-        m.put(Key.DATA_DIGEST, "None");
+        m.put(Key.HEADER_DIGEST, headerDigest.offer()); // our preference first (a LIST key, §6.2.1)
+        m.put(Key.DATA_DIGEST, dataDigest.offer());
         m.put(Key.MAX_BURST_LENGTH, "16776192");
         m.put(Key.FIRST_BURST_LENGTH, "262144");
         m.put(Key.INITIAL_R2T, "No");
@@ -74,9 +75,12 @@ final class Login {
      * @param targetChap for mutual CHAP, what the target must prove, or null
      */
     record Request(String initiatorName, String targetName, long isid, int tsih, int cmdSN,
-            ChapCredentials initiatorChap, ChapCredentials targetChap, RandomGenerator random) {
+            ChapCredentials initiatorChap, ChapCredentials targetChap, RandomGenerator random,
+            DigestOffer headerDigest, DigestOffer dataDigest) {
         Request {
             Objects.requireNonNull(initiatorName, "initiatorName");
+            Objects.requireNonNull(headerDigest, "headerDigest");
+            Objects.requireNonNull(dataDigest, "dataDigest");
             Objects.requireNonNull(random, "random");
             if (targetChap != null && initiatorChap == null) {
                 throw new IllegalArgumentException("mutual CHAP needs the initiator's CHAP credentials too");
@@ -216,7 +220,7 @@ final class Login {
         Map<Key, String> declarations = new LinkedHashMap<>();
         declarations.put(Key.MAX_RECV_DATA_SEGMENT_LENGTH, Integer.toString(OUR_MAX_RECV_DATA_SEGMENT_LENGTH));
         // the names and SessionType went in the security stage and are not repeated (§6.3.1)
-        Map<Key, String> offers = operationalOffers();
+        Map<Key, String> offers = operationalOffers(req.headerDigest(), req.dataDigest());
         if (req.discovery()) {
             // §13: session-wide keys other than digests and MaxRecvDataSegmentLength are irrelevant in discovery
             offers.keySet().retainAll(List.of(Key.HEADER_DIGEST, Key.DATA_DIGEST));
@@ -247,11 +251,21 @@ final class Login {
                 } catch (NegotiationException e) {
                     throw new LoginException("login to " + peer + ": negotiation failed: " + e.getMessage(), e);
                 }
+                requireDigest("header", req.headerDigest(), p.headerDigest());
+                requireDigest("data", req.dataDigest(), p.dataDigest());
                 return new Result(p, tsih, req.cmdSN(), expStatSN, expCmdSN, maxCmdSN, authenticated);
             }
         }
         throw new LoginException("login to " + peer + ": the operational stage did not end after " + MAX_ROUNDS
                 + " exchanges", null);
+    }
+
+    /** A required digest the target did not agree to fails the login (it would answer Reject, §6.2.1). */
+    private void requireDigest(String which, DigestOffer offer, boolean negotiated) throws LoginException {
+        if (offer == DigestOffer.REQUIRED && !negotiated) {
+            throw new LoginException("login to " + peer + ": CRC32C " + which + " digests are required (" + which
+                    + "_digest=crc32c) but the target did not agree to them", null);
+        }
     }
 
     // ---------------------------------------------------------------- one exchange

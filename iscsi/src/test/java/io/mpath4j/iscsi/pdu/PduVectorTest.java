@@ -139,4 +139,25 @@ class PduVectorTest {
                 OptionalInt.empty(), Bytes.EMPTY);
         assertThat(c.cdb().length()).isEqualTo(16);
     }
+
+    @org.junit.jupiter.api.Test
+    void theScsiCommandFastPathHeaderIsWhatTheEncoderWrites() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 500; i++) {
+            byte[] cdb = new byte[new int[] {6, 10, 12, 16}[r.nextInt(4)]];
+            r.nextBytes(cdb);
+            boolean read = r.nextBoolean();
+            boolean write = !read && r.nextBoolean();
+            boolean fin = r.nextBoolean();
+            int attr = r.nextInt(5);
+            long lun = r.nextLong();
+            int itt = r.nextInt(), edtl = r.nextInt(), sn = r.nextInt(), exp = r.nextInt();
+            int dsl = r.nextInt(1 << 16);
+            byte[] fast = IscsiEncoder.scsiCommandBhs(fin, read, write, attr, lun, itt, edtl, sn, exp, cdb, dsl);
+            byte[] data = new byte[dsl];
+            byte[] full = IscsiEncoder.encode(new Pdu.ScsiCommand(false, fin, read, write, attr, lun, itt, edtl, sn,
+                    exp, Bytes.of(cdb), java.util.OptionalInt.empty(), Bytes.of(data)), Digests.NONE);
+            org.assertj.core.api.Assertions.assertThat(fast).isEqualTo(java.util.Arrays.copyOf(full, 48));
+        }
+    }
 }

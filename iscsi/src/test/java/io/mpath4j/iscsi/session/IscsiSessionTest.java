@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mpath4j.iscsi.IscsiOptions;
 import io.mpath4j.iscsi.IscsiUri;
+import io.mpath4j.iscsi.login.DigestOffer;
 import io.mpath4j.iscsi.login.Chap;
 import io.mpath4j.iscsi.login.ChapCredentials;
 import io.mpath4j.iscsi.login.TextValues;
@@ -95,7 +96,7 @@ class IscsiSessionTest {
         assertThat(offers).containsEntry("MaxRecvDataSegmentLength", "262144").containsEntry("InitialR2T", "No")
                 .containsEntry("ImmediateData", "Yes").containsEntry("MaxBurstLength", "16776192")
                 .containsEntry("FirstBurstLength", "262144").containsEntry("ErrorRecoveryLevel", "0")
-                .containsEntry("HeaderDigest", "None,CRC32C").containsEntry("DataDigest", "None");
+                .containsEntry("HeaderDigest", "None,CRC32C").containsEntry("DataDigest", "None,CRC32C");
         assertThat(op.cmdSN()).isEqualTo(first.cmdSN());
         target.send(target.loginResponse(op, true, 1, 3, 0, 0,
                 FakeTarget.text(FakeTarget.answers("No", 8192, 65536, 262144))));
@@ -509,7 +510,8 @@ class IscsiSessionTest {
         target.send(new Pdu.LogoutResponse(0, l.initiatorTaskTag(), target.statSN++, target.expCmdSN,
                 target.maxCmdSN, 0, 0));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!s.isTornDown() && System.nanoTime() < deadline) {
+        // torn down first, onTornDown called right after: wait for both
+        while ((!s.isTornDown() || reason.get() == null) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(s.isTornDown()).isTrue();
@@ -550,6 +552,66 @@ class IscsiSessionTest {
                 target.statSN++, rc.cmdSN() + 1, rc.cmdSN() + 64, 0, 0, 0, Bytes.of(Arrays.copyOf(data, 512))));
         assertThat(r.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
         assertThat(into.array()).isEqualTo(Arrays.copyOf(data, 512));
+    }
+
+    @Test
+    void dataDigestsOfferedComputedAndVerifiedAndABadOneDropsTheConnection() throws Exception {
+        var f = open(uri(""), OPTIONS.withDigests(DigestOffer.PREFERRED, DigestOffer.PREFERRED));
+        target.accept();
+        String[] answers = FakeTarget.answers("Yes", 4096, 8192, 16384);
+        answers[1] = "CRC32C"; // HeaderDigest
+        answers[3] = "CRC32C"; // DataDigest
+        Pdu.LoginRequest op = target.loginWithoutAuth(answers);
+        assertThat(FakeTarget.text(op.text())).containsEntry("HeaderDigest", "CRC32C,None")
+                .containsEntry("DataDigest", "CRC32C,None");
+        target.useDigests(io.mpath4j.iscsi.pdu.Digests.BOTH); // its decoder now checks our digests
+        IscsiSession s = f.get(5, TimeUnit.SECONDS);
+        assertThat(s.parameters().dataDigest()).isTrue();
+        byte[] data = new byte[3000];
+        new Random(9).nextBytes(data);
+        var w = s.execute(ScsiCommand.write(0, WRITE10, ByteBuffer.wrap(data)));
+        Pdu.ScsiCommand c = target.next(Pdu.ScsiCommand.class); // decoding verified header and data digests
+        assertThat(c.immediateData().toByteArray()).isEqualTo(data);
+        target.send(target.response(c, 0, Bytes.EMPTY, false, 0));
+        assertThat(w.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+
+        ByteBuffer into = ByteBuffer.allocate(512);
+        var r = s.execute(ScsiCommand.read(0, READ10, into));
+        Pdu.ScsiCommand rc = target.next(Pdu.ScsiCommand.class);
+        Pdu.DataIn good = new Pdu.DataIn(true, false, false, false, true, 0, 0, rc.initiatorTaskTag(),
+                Pdu.RESERVED_TAG, target.statSN++, rc.cmdSN() + 1, rc.cmdSN() + 64, 0, 0, 0,
+                Bytes.of(Arrays.copyOf(data, 512)));
+        target.send(good);
+        assertThat(r.get(5, TimeUnit.SECONDS)).isInstanceOf(ScsiResult.Completed.class);
+        assertThat(into.array()).isEqualTo(Arrays.copyOf(data, 512));
+
+        // RFC 7143 §7.8 with ErrorRecoveryLevel 0: a data digest error ends the connection, and the
+        // command fails as a path error (it may have executed: the target sent its data)
+        var bad = s.execute(ScsiCommand.read(0, READ10, ByteBuffer.allocate(512)));
+        Pdu.ScsiCommand bc = target.next(Pdu.ScsiCommand.class);
+        byte[] wire = target.encode(new Pdu.DataIn(true, false, false, false, true, 0, 0, bc.initiatorTaskTag(),
+                Pdu.RESERVED_TAG, target.statSN++, bc.cmdSN() + 1, bc.cmdSN() + 64, 0, 0, 0,
+                Bytes.of(Arrays.copyOf(data, 512))));
+        wire[48 + 4 + 100] ^= 1; // one bit of the data segment, after the header digest
+        target.sendRaw(wire);
+        ScsiResult failed = bad.get(5, TimeUnit.SECONDS);
+        assertThat(failed).isInstanceOf(ScsiResult.Failed.class);
+        assertThat(((ScsiResult.Failed) failed).mayStillExecute()).isTrue();
+        assertThat(s.isTornDown()).isTrue();
+        assertThat(s.closeReason()).containsIgnoringCase("digest");
+    }
+
+    @Test
+    void aRequiredDataDigestTheTargetRejectsFailsTheLogin() throws Exception {
+        var f = open(IscsiUri.parse("iscsi://127.0.0.1:" + target.port() + "/" + IQN + "/1?data_digest=crc32c"),
+                OPTIONS);
+        target.accept();
+        String[] answers = FakeTarget.answers("Yes", 4096, 8192, 16384);
+        answers[3] = "Reject"; // DataDigest: the target cannot do CRC32C
+        Pdu.LoginRequest op = target.loginWithoutAuth(answers);
+        assertThat(FakeTarget.text(op.text())).containsEntry("DataDigest", "CRC32C");
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(LoginException.class)
+                .hasMessageContaining("data digests are required");
     }
 
     // ------------------------------------------------------------------ task management

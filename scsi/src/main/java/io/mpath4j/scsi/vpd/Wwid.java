@@ -51,9 +51,23 @@ import java.util.Optional;
  *   <li>the result is at most 127 characters (an odd number for hex, so whole bytes).
  * </ul>
  *
- * <p>udev's scsi_id (which fills ID_SERIAL, multipath-tools' default uid_attribute) orders NAA
- * of any kind before EUI-64 before T10 vendor id and ignores SCSI name strings; the two agree for
- * every unit that has an NAA 5 or 6 designator, which is every array and LIO/tgt LU we target.
+ * <p>multipathd itself takes the WWID from udev's ID_SERIAL (its default uid_attribute), which on
+ * current distributions comes from sg3_utils' 55-scsi-sg3_id.rules ({@code sg_inq --export} of
+ * page 83h; systemd's scsi_id in 60-persistent-storage.rules only runs when that set nothing), and
+ * falls back to this very parse of sysfs {@code vpd_pg83} when ID_SERIAL is empty. The rules agree
+ * with the parse above for NAA 6/5/2 ('3' + hex, same order), EUI-64 ('2' + hex) and T10 vendor
+ * id ('1' + text, runs of spaces as one '_'), and for a unit with only NAA 3 (the rules set no
+ * ID_SERIAL by default, so multipathd falls back to the parse: '3' + hex). They differ for:
+ * <ul>
+ *   <li>SCSI name strings: the rules keep the prefix ({@code 8iqn.…}, {@code 8naa.…}, {@code
+ *       8eui.…}) where the parse drops it and re-types it ({@code 8…}, {@code 3…}, {@code 2…});
+ *       this only shows for a unit whose best designator is a name string (no NAA 5/6/2, no EUI-64);
+ *   <li>SAT (ATA behind SCSI) units: the rules prefer the ATA id over NAA.
+ * </ul>
+ * We keep multipath-tools' parse: it is what multipathd computes itself, it is the same for every
+ * NAA, EUI-64 and T10 unit, which covers the arrays and LIO/tgt LUs iSCSI paths lead to (tgt: NAA
+ * 6), and the two differing cases are rare on iSCSI. docs/architecture.md "SCSI: status and sense
+ * classification" (end) records the decision.
  */
 public final class Wwid {
 
