@@ -29,6 +29,8 @@
 #   --out DIR       where fio's JSON and the logs go (default bench/target/nbd-results)
 # Environment:
 #   MPATH_JAVA_OPTS extra JVM options for `mpath serve` (e.g. -XX:StartFlightRecording=...)
+#   MPATH_JAR       run this mpath.jar instead of building daemon/target/mpath.jar (e.g. a saved
+#                   copy of an older build, to compare before/after in alternating script runs)
 #   NBDKIT_THREADS  nbdkit --threads (default: nbdkit's own default, 16)
 #
 # Every process this script starts (nbdkit, java) is killed on exit, also on error or Ctrl-C;
@@ -64,7 +66,10 @@ for tool in fio nbdkit nbdinfo python3 timeout; do
 done
 
 JAR=daemon/target/mpath.jar
-if [ ! -f "$JAR" ] || [ -n "$(find core nbd daemon -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
+if [ -n "${MPATH_JAR:-}" ]; then
+    JAR="$MPATH_JAR"
+    [ -f "$JAR" ] || { echo "error: MPATH_JAR $JAR does not exist" >&2; exit 1; }
+elif [ ! -f "$JAR" ] || [ -n "$(find core nbd daemon -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
     echo "building $JAR…" >&2
     mvn -B -q -pl daemon -am package -DskipTests
 fi

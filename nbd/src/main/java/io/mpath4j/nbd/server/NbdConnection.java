@@ -58,7 +58,12 @@ import javax.net.ssl.SSLSocket;
  * <h2>Transmission</h2>
  * Each request is checked and submitted to the device at once; its reply is queued when the device
  * completes it and written by this connection's writer thread, so replies go out in completion
- * order and never interleave. Checks, in order: flags valid for the command ({@code FUA} on any,
+ * order and never interleave. A reply the device completes on the reader thread itself (a device
+ * that completes inline) is held by the reader instead and written by it, together with the other
+ * replies of the same burst of requests, just before it waits again (for input or for admission):
+ * one gathering write per burst and no hand-off. The completion threads of other devices never
+ * write to the socket: a client that does not read cannot stall them. A reader that turns out to
+ * do nearly all the work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}). Checks, in order: flags valid for the command ({@code FUA} on any,
  * {@code DF} on reads, {@code NO_HOLE} on write-zeroes; otherwise {@code EINVAL}), read-only export
  * ({@code EPERM} for write, trim, write-zeroes), range ({@code ENOSPC} for write and write-zeroes
  * beyond the end, {@code EINVAL} for read and trim, as proto.md "Error values" says), alignment to
@@ -96,6 +101,8 @@ final class NbdConnection {
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final int MAX_BATCH = 64;
     private static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
+    /** Most reply bytes the reader holds back for its own write (see {@link #send}). */
+    private static final long MAX_HELD_BYTES = 256 * 1024;
 
     /**
      * One reply, ready to write: buffers in order, the admitted cost it gives back once written,
@@ -139,6 +146,24 @@ final class NbdConnection {
 
     private final LinkedBlockingQueue<Outgoing> replies = new LinkedBlockingQueue<>();
     private Thread writer;
+    /** This connection's reader; replies it completes itself are held in {@link #held}. */
+    private volatile Thread readerThread;
+    /**
+     * Replies of requests the device completed on the reader thread itself (a device that
+     * completes inline, like a memory disk), written by the reader in one gathering write before
+     * it next waits: for input, for admission, or at the end. Reader thread only.
+     */
+    private final ArrayList<Outgoing> held = new ArrayList<>();
+    /** Serializes the socket writes of the reader (held replies) and of the writer thread. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private ByteBuffer[] heldBufs = new ByteBuffer[MAX_BATCH * 2];
+    private long heldBytes;
+    /** Requests the reader handled, and how many of them the device completed on the reader. */
+    private long requestsServed;
+    private long inlineCompletions;
+    private boolean placementDecided;
+    /** Requests after which the reader's thread kind is decided ({@link #shouldMoveToPlatformThread}). */
+    static final int PLACEMENT_SAMPLE = 1024;
     /** When the writer started the write in progress; 0 when it is not writing. */
     private volatile long writeStartedNanos;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -163,6 +188,7 @@ final class NbdConnection {
     // ------------------------------------------------------------------ life cycle
 
     private void run() {
+        readerThread = Thread.currentThread();
         boolean soft = false;
         try {
             NbdExport e = handshake();
@@ -478,13 +504,76 @@ final class NbdConnection {
     private boolean transmit(NbdExport e) throws IOException, NbdProtocolException {
         writer = Thread.ofVirtual().name("nbd-writer " + peer).start(this::writeLoop);
         LOG.log(Level.DEBUG, () -> this + ": transmission" + (tls ? " over TLS" : "") + (structured ? ", structured replies" : ""));
-        int maxFrame = Request.HEADER_LENGTH + server.limits.maxPayload();
+        return serve(Request.HEADER_LENGTH + server.limits.maxPayload());
+    }
+
+    /** The request loop of {@link #transmit}; returns true after {@code NBD_CMD_DISC}. */
+    private boolean serve(int maxFrame) throws IOException, NbdProtocolException {
         while (true) {
-            Request r = next(decoder::decodeRequest, maxFrame);
+            Request r = decoder.decodeRequest(in);
+            if (r == null) {
+                // Everything received is handled: write what completed meanwhile, then wait.
+                flushHeld();
+                if (shouldMoveToPlatformThread()) {
+                    return serveOnPlatformThread(maxFrame);
+                }
+                fill(maxFrame);
+                continue;
+            }
             if (r.type() == CommandType.DISC.code()) {
+                flushHeld();
                 return true;
             }
+            requestsServed++;
             handle(r);
+        }
+    }
+
+    /**
+     * Decided once, after {@link #PLACEMENT_SAMPLE} requests: true if the reader is a virtual
+     * thread and the device completed at least 90 % of them inline, on the reader. Such a reader
+     * does all the work of the connection alone (receive, device, reply), and waits for input
+     * after every burst; a virtual thread's wait costs a poller round trip (EAGAIN, epoll
+     * registration, the poller thread's wake-up, then a carrier's) where a platform thread simply
+     * blocks in {@code read}. Measured with a memory disk: about half the CPU per 4 KiB I/O. A
+     * reader whose requests complete on other threads ({@code NbdPath}s) stays virtual: hand-offs
+     * between virtual threads are the cheaper ones there (measured: platform threads cost more).
+     */
+    private boolean shouldMoveToPlatformThread() {
+        if (placementDecided || requestsServed < PLACEMENT_SAMPLE) {
+            return false;
+        }
+        placementDecided = true;
+        return Thread.currentThread().isVirtual() && inlineCompletions >= requestsServed - requestsServed / 10;
+    }
+
+    /**
+     * Continues {@link #serve} on a new platform thread, which becomes this connection's reader;
+     * this (virtual) thread waits for it and returns or throws what it does, so the life cycle in
+     * {@link #run} stays on one thread. Nothing of the reader's state is in flight at this point.
+     */
+    private boolean serveOnPlatformThread(int maxFrame) throws IOException, NbdProtocolException {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().daemon().name("nbd-conn " + peer).unstarted(() -> {
+            try {
+                result.complete(serve(maxFrame));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        LOG.log(Level.DEBUG, () -> this + ": the device completes inline; reading on a platform thread");
+        readerThread = t;
+        t.start();
+        try {
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case NbdProtocolException pe -> throw pe;
+                case RuntimeException re -> throw re;
+                case Error err -> throw err;
+                default -> throw e;
+            }
         }
     }
 
@@ -659,9 +748,74 @@ final class NbdConnection {
     // ------------------------------------------------------------------ output
 
     private void send(Outgoing o) {
+        boolean onReader = Thread.currentThread() == readerThread;
+        if (onReader) {
+            inlineCompletions++;
+        }
+        if (onReader && heldBytes + bytes(o) <= MAX_HELD_BYTES) {
+            // Completed inline, while the reader handles what it received: it writes this reply
+            // itself with the others of the same burst (one syscall, no hand-off to the writer).
+            // Large replies still go to the writer, which then sends one while the reader copies
+            // the next (the two overlap on two CPUs).
+            held.add(o);
+            heldBytes += bytes(o);
+            return;
+        }
         // Nothing is queued after POISON: POISON goes in once the reader has stopped and the device
         // has completed everything, and only those two produce replies.
         replies.add(o);
+    }
+
+    /**
+     * Writes the held replies (reader thread). A client that does not read them blocks only its
+     * own reader here, which is the flow control a stalled client gets anyway; the reply timeout
+     * still applies (the write counts as stalled like the writer thread's).
+     */
+    private void flushHeld() throws IOException {
+        int count = held.size();
+        if (count == 0) {
+            return;
+        }
+        int n = 0;
+        for (Outgoing o : held) {
+            n += o.buffers().length;
+        }
+        if (heldBufs.length < n) {
+            heldBufs = new ByteBuffer[n];
+        }
+        int k = 0;
+        long cost = 0;
+        for (Outgoing o : held) {
+            for (ByteBuffer b : o.buffers()) {
+                heldBufs[k++] = b;
+            }
+            cost += o.cost();
+        }
+        try {
+            writeReplies(heldBufs, k);
+        } finally {
+            java.util.Arrays.fill(heldBufs, 0, k, null);
+            for (Outgoing o : held) {
+                if (o.pooled() != null) {
+                    server.readBuffers.give(o.pooled());
+                }
+            }
+            held.clear();
+            heldBytes = 0;
+            release(cost, count);
+        }
+    }
+
+    /** One gathering write of replies, under the write lock, watched by {@link #checkStalled}. */
+    private void writeReplies(ByteBuffer[] bufs, int count) throws IOException {
+        writeLock.lock();
+        try {
+            writeStartedNanos = System.nanoTime();
+            io.write(bufs, count);
+        } finally {
+            writeStartedNanos = 0;
+            writeLock.unlock();
+        }
     }
 
     private void writeLoop() {
@@ -706,9 +860,8 @@ final class NbdConnection {
                         bufs[k++] = b;
                     }
                 }
-                writeStartedNanos = System.nanoTime();
                 try {
-                    io.write(bufs, k);
+                    writeReplies(bufs, k);
                 } catch (IOException | RuntimeException e) {
                     broken = true;
                     if (!closing) {
@@ -716,7 +869,6 @@ final class NbdConnection {
                     }
                     abort("writing replies failed");
                 } finally {
-                    writeStartedNanos = 0;
                     java.util.Arrays.fill(bufs, 0, k, null);
                 }
             }
@@ -742,6 +894,9 @@ final class NbdConnection {
     // ------------------------------------------------------------------ accounting
 
     private void admit(long cost) throws IOException {
+        if (!held.isEmpty() && !admissible(cost)) {
+            flushHeld(); // the held replies give back what admission waits for
+        }
         lock.lock();
         try {
             while (!closing && requestsInFlight > 0
@@ -753,6 +908,16 @@ final class NbdConnection {
             }
             bytesInFlight += cost;
             requestsInFlight++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean admissible(long cost) {
+        lock.lock();
+        try {
+            return requestsInFlight == 0
+                    || (bytesInFlight + cost <= server.maxBytesInFlight && requestsInFlight < server.maxRequestsInFlight);
         } finally {
             lock.unlock();
         }

@@ -38,7 +38,9 @@ import javax.net.ssl.SSLContext;
  * submitted to the device as soon as they are read, so many are in flight per connection, and each
  * reply is written when its completion arrives (out of order, matched by handle). The device's
  * completion threads never touch a socket: they queue the reply for the connection's writer, so a
- * client that does not read its replies stalls only its own connection.
+ * client that does not read its replies stalls only its own connection. Replies the device
+ * completes inline, on the reader, are written by the reader itself, and a reader whose device
+ * completes nearly everything inline moves to a platform thread (see {@link NbdConnection}).
  *
  * <p>Isolation: a protocol error, a bad handshake, a stalled client or an exception in one
  * connection closes that connection only. Memory per connection is bounded by {@link

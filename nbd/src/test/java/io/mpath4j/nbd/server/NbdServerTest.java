@@ -478,6 +478,11 @@ class NbdServerTest {
         for (int i = 0; i < 64; i++) {
             stuck.request(Request.read(i, (long) i << 20, 1 << 20)); // 64 MiB of replies, never read
         }
+        assertDroppedWhileTheOtherWorks(s, good);
+    }
+
+    /** Until the server has dropped all connections but {@code good}, {@code good} keeps being served. */
+    static void assertDroppedWhileTheOtherWorks(NbdServer s, TestClient good) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (s.connectionCount() > 1 && System.nanoTime() < deadline) {
             // the good connection keeps working meanwhile
@@ -488,6 +493,87 @@ class NbdServerTest {
         assertThat(s.connectionCount()).as("the stuck connection was dropped").isEqualTo(1);
         good.request(Request.read(2, 0, 512));
         assertThat(((SimpleReply) good.reply()).isOk()).isTrue();
+    }
+
+    @Test
+    void pipelinedBurstsToADeviceThatCompletesInlineAreAllAnswered() throws Exception {
+        // The memory disk completes on the reader: the reader writes those replies itself, and
+        // after PLACEMENT_SAMPLE requests it moves to a platform thread. Every request of every
+        // burst, before and after the move, must be answered once, with the right data.
+        NbdServer s = standard();
+        TestClient c = go(s, "disk", false);
+        int burst = 64;
+        int bursts = 3 * NbdConnection.PLACEMENT_SAMPLE / burst;
+        Random random = new Random(7);
+        long handle = 0;
+        for (int b = 0; b < bursts; b++) {
+            boolean write = b % 2 == 0;
+            long first = handle;
+            byte[][] blocks = new byte[burst][];
+            ByteBuffer out = ByteBuffer.allocate(burst * (Request.HEADER_LENGTH + 512) + Request.HEADER_LENGTH);
+            for (int i = 0; i < burst; i++) {
+                long offset = (long) ((b / 2 * burst + i) % (SIZE / 512)) * 512;
+                Request r;
+                if (write) {
+                    blocks[i] = new byte[512];
+                    random.nextBytes(blocks[i]);
+                    r = Request.write(handle++, offset, blocks[i]);
+                } else {
+                    r = Request.read(handle++, offset, 512);
+                    c.reads.put(r.handle(), 512L);
+                }
+                out.put(NbdEncoder.encode(r));
+            }
+            // one misaligned read per burst: an error reply among the others
+            c.reads.put(handle, 100L);
+            out.put(NbdEncoder.encode(Request.read(handle++, 1, 100)));
+            c.send(out.flip());
+            java.util.Set<Long> answered = new java.util.HashSet<>();
+            for (int i = 0; i <= burst; i++) {
+                SimpleReply r = (SimpleReply) c.reply();
+                assertThat(answered.add(r.handle())).as("handle %d answered once", r.handle()).isTrue();
+                int k = (int) (r.handle() - first);
+                if (k == burst) {
+                    assertThat(r.error()).isEqualTo(NbdError.EINVAL.code());
+                } else {
+                    assertThat(r.isOk()).isTrue();
+                    if (!write) {
+                        long offset = (long) ((b / 2 * burst + k) % (SIZE / 512)) * 512;
+                        assertThat(r.data()).isEqualTo(Arrays.copyOfRange(disk.data, (int) offset, (int) offset + 512));
+                    }
+                }
+            }
+            assertThat(answered).hasSize(burst + 1);
+            if (write) {
+                for (int i = 0; i < burst; i++) {
+                    int offset = ((b / 2 * burst + i) % (SIZE / 512)) * 512;
+                    assertThat(Arrays.copyOfRange(disk.data, offset, offset + 512)).isEqualTo(blocks[i]);
+                }
+            }
+        }
+        String reader = "nbd-conn " + c.channel.getLocalAddress();
+        assertThat(Thread.getAllStackTraces().keySet()).as("the reader moved to a platform thread")
+                .anyMatch(t -> t.getName().equals(reader) && !t.isVirtual());
+        c.request(Request.disconnect(handle));
+        assertThat(c.closedByServer()).isTrue();
+    }
+
+    @Test
+    void aClientThatDoesNotReadRepliesTheReaderHoldsIsDropped() throws Exception {
+        // 64 KiB replies of an inline device are written by the reader itself: a client that
+        // does not read them blocks that reader only, and the reply timeout drops it.
+        MemoryBlockDevice big = new MemoryBlockDevice(64 * 1024 * 1024, 512);
+        NbdServer s = start(NbdServer.builder().export(new NbdExport("big", big))
+                .maxBytesInFlight(4L << 20).replyTimeout(Duration.ofSeconds(1)));
+        TestClient good = go(s, "big", false);
+        TestClient stuck = go(s, "big", false);
+        stuck.channel.socket().setReceiveBufferSize(64 * 1024);
+        ByteBuffer out = ByteBuffer.allocate(1024 * Request.HEADER_LENGTH);
+        for (int i = 0; i < 1024; i++) {
+            out.put(NbdEncoder.encode(Request.read(i, (long) i << 16, 1 << 16))); // 64 MiB, never read
+        }
+        stuck.send(out.flip());
+        assertDroppedWhileTheOtherWorks(s, good);
     }
 
     @Test

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# bench/nbd-ab.sh — A/B of `mpath serve` builds by CPU per I/O (docs/benchmarks.md, "NBD export").
+#
+#   bench/nbd-ab.sh MODE WORKLOAD SECONDS ROUNDS 'JAR|JVM OPTIONS' 'JAR|JVM OPTIONS' ...
+#   bench/nbd-ab.sh nbd W1 6 5 /tmp/before.jar /tmp/after.jar
+#   bench/nbd-ab.sh mem W1 6 5 'daemon/target/mpath.jar|' 'daemon/target/mpath.jar|-Dsome.flag=true'
+#
+# Starts one `mpath serve` per variant at once (an idle one costs nothing), all on the same
+# backend: MODE nbd = two `nbdkit file` servers on one 1 GiB file in /dev/shm (the multipath
+# device of bench/nbd-bench.sh comparison 2), MODE mem = memory:1G (comparison 1). Warms each up
+# (WARM seconds, default 15), then runs ROUNDS rounds of fio (WORKLOAD W1 = 4 KiB randread qd32,
+# W2 = 1 MiB seqread qd8, SECONDS each) over every variant, the order reversed every other round.
+# Per run it prints: variant, IOPS, CPU time of the JVM per I/O (µs, /proc/PID/stat user+system),
+# CPU of the nbdkit servers per I/O, 1-minute load; then medians per variant. On a shared machine
+# the CPU per I/O moves much less with the load than IOPS do: compare that.
+#
+# Every process started here is killed on exit; every fio run is bounded by `timeout`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck disable=SC1091
+source bin/jdk.sh >/dev/null
+[ $# -ge 5 ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
+MODE=$1 W=$2 SECS=$3 ROUNDS=$4
+shift 4
+case "$MODE" in nbd|mem) ;; *) echo "MODE is nbd or mem" >&2; exit 2 ;; esac
+case "$W" in
+    W1) FIO=(--rw=randread --bs=4k --iodepth=32 --randrepeat=0 --norandommap) ;;
+    W2) FIO=(--rw=read --bs=1M --iodepth=8) ;;
+    *) echo "WORKLOAD is W1 or W2" >&2; exit 2 ;;
+esac
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/nbd-ab.XXXXXX")"
+PIDS=()
+SHM=""
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 1
+    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    [ -n "$SHM" ] && rm -f "$SHM"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() {
+    python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1]); s.close()' "$1"
+}
+wait_nbd() {
+    for _ in $(seq 300); do nbdinfo --size "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    echo "error: no NBD server at $1" >&2
+    return 1
+}
+ticks() {
+    local t=0 p
+    for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+    echo "$t"
+}
+fio_run() {   # fio_run URI ARGS...
+    local uri=$1
+    shift
+    timeout --kill-after=10 300 fio --name=job --ioengine=nbd --uri="$uri" --size=1G --numjobs=1 "$@" >/dev/null
+}
+K=()
+if [ "$MODE" = nbd ]; then
+    SHM="$(mktemp /dev/shm/nbd-ab.XXXXXX)"
+    truncate -s 1G "$SHM"
+    p1=$(free_port 127.0.0.1)
+    nbdkit -f --exit-with-parent -i 127.0.0.1 -p "$p1" file "$SHM" >"$WORK/nbdkit1.log" 2>&1 &
+    PIDS+=($!); K+=($!)
+    p2=$(free_port 127.0.0.2)
+    nbdkit -f --exit-with-parent -i 127.0.0.2 -p "$p2" file "$SHM" >"$WORK/nbdkit2.log" 2>&1 &
+    PIDS+=($!); K+=($!)
+    wait_nbd "nbd://127.0.0.1:$p1/"
+    wait_nbd "nbd://127.0.0.2:$p2/"
+    fio_run "nbd://127.0.0.1:$p1/" --rw=write --bs=1M --iodepth=8
+    PATHS=("nbd://127.0.0.1:$p1/" "nbd://127.0.0.2:$p2/")
+else
+    PATHS=(memory:1G)
+fi
+JS=()
+URIS=()
+for v in "$@"; do
+    jar=${v%%|*}
+    opts=""
+    [ "$jar" != "$v" ] && opts=${v#*|}
+    [ -f "$jar" ] || { echo "error: no jar $jar" >&2; exit 1; }
+    port=$(free_port 127.0.0.1)
+    log="$WORK/mpath-${#JS[@]}.log"
+    # shellcheck disable=SC2086  # opts is a list of JVM options
+    java --enable-native-access=ALL-UNNAMED $opts -jar "$jar" serve --nbd "127.0.0.1:$port/disk" --wwid bench \
+        "${PATHS[@]}" >"$log" 2>&1 &
+    PIDS+=($!); JS+=($!)
+    for _ in $(seq 600); do grep -q '^serving ' "$log" && break; sleep 0.1; done
+    grep -q '^serving ' "$log" || { cat "$log" >&2; echo "error: mpath serve did not start" >&2; exit 1; }
+    URIS+=("nbd://127.0.0.1:$port/disk")
+done
+for i in "${!URIS[@]}"; do
+    [ "$MODE" = mem ] && fio_run "${URIS[$i]}" --rw=write --bs=1M --iodepth=8
+    fio_run "${URIS[$i]}" "${FIO[@]}" --time_based --runtime="${WARM:-15}"
+done
+RES="$WORK/results"
+: >"$RES"
+for round in $(seq "$ROUNDS"); do
+    order=$(seq 0 $((${#URIS[@]} - 1)))
+    [ $((round % 2)) = 0 ] && order=$(echo "$order" | tac)
+    for i in $order; do
+        t0=$(ticks "${JS[$i]}"); k0=$( [ ${#K[@]} -gt 0 ] && ticks "${K[@]}" || echo 0)
+        fio_run "${URIS[$i]}" "${FIO[@]}" --time_based --runtime="$SECS" --output-format=json --output="$WORK/run.json"
+        t1=$(ticks "${JS[$i]}"); k1=$( [ ${#K[@]} -gt 0 ] && ticks "${K[@]}" || echo 0)
+        python3 - "$WORK/run.json" "$i" $((t1 - t0)) $((k1 - k0)) "$(getconf CLK_TCK)" "$(cut -d' ' -f1 /proc/loadavg)" <<'P' | tee -a "$RES"
+import json, sys
+r = json.load(open(sys.argv[1]))["jobs"][0]["read"]
+ios, hz = r["total_ios"], int(sys.argv[5])
+print(f"{sys.argv[2]}\t{r['iops']:.0f}\t{int(sys.argv[3]) / hz * 1e6 / ios:.2f}\t{int(sys.argv[4]) / hz * 1e6 / ios:.2f}\t{sys.argv[6]}")
+P
+    done
+done
+python3 - "$RES" "$@" <<'P'
+import statistics as st, sys
+rows = [l.split("\t") for l in open(sys.argv[1]) if l.strip()]
+for i, v in enumerate(sys.argv[2:]):
+    rs = [r for r in rows if r[0] == str(i)]
+    cpu = [float(r[2]) for r in rs]
+    print(f"variant {i} [{v}]: IOPS median {st.median(float(r[1]) for r in rs):,.0f}; JVM CPU µs/IO median "
+          f"{st.median(cpu):.2f} (range {min(cpu):.2f}-{max(cpu):.2f}); nbdkit CPU µs/IO median "
+          f"{st.median(float(r[3]) for r in rs):.2f}")
+P
