@@ -6,10 +6,10 @@ import picocli.CommandLine.Command;
 /** The {@code mpath} command line. */
 @Command(name = "mpath", mixinStandardHelpOptions = true, version = "mpath4j 0.1.0",
         description = "Userspace multipath block I/O.",
-        subcommands = {DemoCommand.class, ServeCommand.class, DiscoverCommand.class, ConfigCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, DaemonCommand.class, DiscoverCommand.class, ConfigCommand.class,
                 ManagementCommands.Show.class, ManagementCommands.Fail.class, ManagementCommands.Reinstate.class,
                 ManagementCommands.SwitchGroup.class, ManagementCommands.DisableQueueing.class,
-                ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class,
+                ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class, ManagementCommands.Reconfigure.class,
                 ManagementCommands.Events.class, CommandLine.HelpCommand.class})
 public final class MpathCommand implements Runnable {
 

@@ -9,6 +9,7 @@ import io.mpath4j.daemon.control.ManagementRequest.DelPath;
 import io.mpath4j.daemon.control.ManagementRequest.DisableQueueing;
 import io.mpath4j.daemon.control.ManagementRequest.Events;
 import io.mpath4j.daemon.control.ManagementRequest.FailPath;
+import io.mpath4j.daemon.control.ManagementRequest.Reconfigure;
 import io.mpath4j.daemon.control.ManagementRequest.ReinstatePath;
 import io.mpath4j.daemon.control.ManagementRequest.ResizeMap;
 import io.mpath4j.daemon.control.ManagementRequest.RestoreQueueing;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Answers management requests against a {@link DeviceRegistry}. Reads ({@code show …}) use the
@@ -38,10 +40,19 @@ public final class ManagementHandler {
 
     private final DeviceRegistry registry;
     private final Duration changeTimeout;
+    private final Supplier<ManagementReply> reconfigure;
 
+    /** For a process without a configuration file ({@code mpath serve}): {@code reconfigure} is refused. */
     public ManagementHandler(DeviceRegistry registry, Duration changeTimeout) {
+        this(registry, changeTimeout, () -> ManagementReply.error("reconfigure: this process has no configuration file"
+                + " (mpath serve takes its settings from its command line); run mpath daemon -c FILE"));
+    }
+
+    /** @param reconfigure re-reads the configuration and applies it (the daemon's hook) */
+    public ManagementHandler(DeviceRegistry registry, Duration changeTimeout, Supplier<ManagementReply> reconfigure) {
         this.registry = registry;
         this.changeTimeout = changeTimeout;
+        this.reconfigure = reconfigure;
     }
 
     public ManagementReply handle(ManagementRequest request) {
@@ -59,6 +70,7 @@ public final class ManagementHandler {
                 case RestoreQueueing(String map) -> forMaps("restorequeueing", map, MultipathDevice::restoreQueueing);
                 case SetSelector(String map, String selector) -> setSelector(map, selector);
                 case ResizeMap(String map) -> change("resize map " + map, registry.map(map), MultipathDevice::resize);
+                case Reconfigure() -> reconfigure.get();
                 case Events() -> ManagementReply.error("'events' is a stream; the socket server answers it");
             };
         } catch (IllegalArgumentException e) {

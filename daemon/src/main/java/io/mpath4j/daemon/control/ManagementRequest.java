@@ -47,6 +47,9 @@ public sealed interface ManagementRequest {
     /** {@code del path P}: remove a path from its device. */
     record DelPath(String path) implements ManagementRequest {}
 
+    /** {@code reconfigure}: re-read the configuration file and apply changed settings to live devices. */
+    record Reconfigure() implements ManagementRequest {}
+
     /** {@code events}: a live stream of state changes until the client disconnects. */
     record Events() implements ManagementRequest {}
 
@@ -56,7 +59,7 @@ public sealed interface ManagementRequest {
             "fail path P", "reinstate path P", "del path P",
             "switchgroup map M group N",
             "disablequeueing map M | maps", "restorequeueing map M | maps",
-            "set selector map M SELECTOR", "resize map M", "events");
+            "set selector map M SELECTOR", "resize map M", "reconfigure", "events");
 
     /**
      * Parses the words of one command. Keywords are case-insensitive; names (maps, paths) are
@@ -99,6 +102,7 @@ public sealed interface ManagementRequest {
                 yield new SetSelector(map, w.rest("a path selector, e.g. \"service-time 0\""));
             }
             case "resize" -> new ResizeMap(w.after("map"));
+            case "reconfigure" -> new Reconfigure();
             case "events" -> new Events();
             default -> throw new IllegalArgumentException("unknown command '" + String.join(" ", words) + "'; commands: "
                     + String.join(", ", GRAMMAR));
