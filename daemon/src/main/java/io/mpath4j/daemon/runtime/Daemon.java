@@ -212,9 +212,8 @@ public final class Daemon implements AutoCloseable {
         for (LiveUnit u : units) {
             MultipathDevice d = u.device();
             d.close();
-            // The device closes its paths on its control thread; a no-op queued behind the close
-            // completes once that ran, so the sessions are logged out before the process exits.
-            await(u.name() + ": close", d.disableQueueing());
+            // Paths close on the device's control thread: wait, so sessions are logged out before exit.
+            await(u.name() + ": close", d.whenClosed());
         }
         if (metrics != null) {
             metrics.close();
