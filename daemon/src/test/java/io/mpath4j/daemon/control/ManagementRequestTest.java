@@ -53,4 +53,21 @@ class ManagementRequestTest {
         assertThatThrownBy(() -> ManagementWire.parseRequest("{\"command\":[1]}")).hasMessageContaining("must be strings");
         assertThatThrownBy(() -> ManagementWire.parseRequest("{nope")).hasMessageStartingWith("malformed JSON line");
     }
+
+    @Test
+    void reconfigureIsAVerbOfItsOwn() {
+        assertThat(parse("reconfigure")).isEqualTo(new ManagementRequest.Reconfigure());
+        assertThatThrownBy(() -> parse("reconfigure all")).hasMessage("unexpected 'all' after 'reconfigure'");
+    }
+
+    @Test
+    void aProcessWithoutAConfigurationFileRefusesReconfigure() {
+        DeviceRegistry registry = new DeviceRegistry();
+        ManagementReply serve = new ManagementHandler(registry, java.time.Duration.ofSeconds(1)).handle(new ManagementRequest.Reconfigure());
+        assertThat(serve.ok()).isFalse();
+        assertThat(serve.error()).startsWith("reconfigure: this process has no configuration file");
+        ManagementReply daemon = new ManagementHandler(registry, java.time.Duration.ofSeconds(1), () -> ManagementReply.ok("done\n", null))
+                .handle(new ManagementRequest.Reconfigure());
+        assertThat(daemon.text()).isEqualTo("done\n");
+    }
 }
