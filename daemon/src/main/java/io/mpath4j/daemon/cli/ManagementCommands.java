@@ -74,7 +74,7 @@ final class ManagementCommands {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show devices, paths and counters of the running daemon.",
-            subcommands = {ShowTopology.class, ShowMaps.class, ShowPaths.class, ShowStatus.class, ShowCommand.Config.class})
+            subcommands = {ShowTopology.class, ShowMaps.class, ShowPaths.class, ShowStatus.class, ShowConfigCommand.class})
     static final class Show implements Runnable {
         @Spec
         CommandSpec spec;

@@ -325,9 +325,6 @@ public final class ConfigLoader {
             diagnostics.warning(e.valueAt(), "find_multipaths smart acts as on: paths come from this file, there is no"
                     + " udev event to wait for a second path");
         }
-        if (scope == Scope.BLACKLIST && canonical.equals("property")) {
-            diagnostics.warning(e.at(), "'property' rules never match: mpath4j's paths have no udev properties");
-        }
         return new Setting(canonical, e.value(), e.valueAt(), layer);
     }
 
@@ -345,9 +342,7 @@ public final class ConfigLoader {
                 elsewhere.add(other.tableName());
             }
         }
-        if (ConfigParser.SECTION_NAMES.contains(e.keyword())) {
-            diagnostics.error(e.at(), "'" + e.keyword() + "' is a section; write '" + e.keyword() + " {' with the brace on the same line");
-        } else if (!elsewhere.isEmpty()) {
+        if (!elsewhere.isEmpty()) {
             diagnostics.error(e.at(), "keyword '" + e.keyword() + "' does not belong in section '" + sectionName
                     + "' (it belongs in: " + String.join(", ", elsewhere) + ")");
         } else {

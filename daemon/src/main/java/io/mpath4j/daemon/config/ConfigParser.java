@@ -91,9 +91,9 @@ public final class ConfigParser {
         }
         if (SECTION_NAMES.contains(name) && !name.equals("protocol")) { // protocol is also a blacklist keyword
             Token found = tokens.get(1);
+            // no brace on this line, so none to close: the line is dropped, not opened
             diagnostics.error(new SourceLocation(file, lineNumber, found.column()),
                     "expecting '{' after '" + name + "', found '" + found.text() + "'");
-            open.push(new Open(name, at));
             return;
         }
         if (tokens.size() == 1) {

@@ -197,6 +197,65 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void structuralMistakesOfEachSection() {
+        assertThat(diagnostics("""
+                devices {
+                	vendor "X"
+                }
+                multipaths {
+                	multipath {
+                		wwid w1
+                		alias a
+                	}
+                	multipath {
+                		wwid w1
+                	}
+                	multipath {
+                		wwid w2
+                		alias a
+                	}
+                }
+                blacklist {
+                	device {
+                	}
+                	property "^ID_"
+                }
+                iscsi {
+                	portal {
+                		target iqn.2003-01.org.x:t
+                	}
+                }
+                nbd {
+                	endpoint {
+                		uri nbd://h/e
+                		wwid w
+                	}
+                	endpoint {
+                		uri nbd://h:10809/e
+                		wwid w
+                	}
+                }
+                export {
+                	nbd {
+                	}
+                }
+                defaults {
+                	multipath 1
+                }
+                """)).containsExactly(
+                "m.conf:2:2: error: 'vendor' directly in 'devices'; it holds only device { } sections",
+                "m.conf:10:8: error: wwid w1 already has a multipath entry at m.conf:5:2",
+                "m.conf:14:9: error: alias a is already used by wwid w1 at m.conf:5:2",
+                "m.conf:18:2: error: device entry in 'blacklist' without vendor or product matches nothing",
+                "m.conf:20:2: warning: 'property' is accepted but not applicable, ignored: paths found by mpath4j have no"
+                        + " udev properties; the rule is ignored",
+                "m.conf:23:2: error: portal without address",
+                "m.conf:33:7: error: endpoint nbd://h:10809/e is already configured at m.conf:28:2",
+                "m.conf:38:2: error: nbd export without listen",
+                "m.conf:42:12: error: expecting '{' after 'multipath', found '1'");
+    }
+
+    @Test
     void suggestionNeedsACloseName() {
         assertThat(ConfigLoader.suggestion("polling_intervall", List.of("polling_interval", "failback")))
                 .isEqualTo("; did you mean 'polling_interval'?");
