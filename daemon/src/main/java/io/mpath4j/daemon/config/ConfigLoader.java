@@ -234,12 +234,15 @@ public final class ConfigLoader {
             metrics(s);
             return;
         }
-        Setting listen = byKeyword(settings(s, Scope.EXPORT_NBD, Layer.DEFAULTS)).get("listen");
+        Map<String, Setting> all = byKeyword(settings(s, Scope.EXPORT_NBD, Layer.DEFAULTS));
+        Setting listen = all.get("listen");
         if (listen == null) {
             missing(s.at(), "listen", "nbd export without listen");
             return;
         }
-        listeners.add(new NbdListener(HostPort.parse(listen.value(), NbdUri.DEFAULT_PORT), s.at()));
+        Setting singlePaths = all.get("single_paths");
+        listeners.add(new NbdListener(HostPort.parse(listen.value(), NbdUri.DEFAULT_PORT),
+                singlePaths != null && ValueChecks.yes(singlePaths.value()), s.at()));
     }
 
     /** {@code export { metrics { listen ADDR:PORT } }}: one Prometheus endpoint per daemon. */

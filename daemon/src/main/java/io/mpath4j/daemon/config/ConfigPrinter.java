@@ -87,6 +87,7 @@ public final class ConfigPrinter {
             for (NbdListener l : c.nbdListeners()) {
                 open(1, "nbd");
                 entry(2, "listen", l.listen().toString());
+                entry(2, "single_paths", l.singlePaths() ? "yes" : "no");
                 close(1);
             }
             if (c.metricsListen().isPresent()) {

@@ -74,7 +74,8 @@ public final class Daemon implements AutoCloseable {
         bindings.problems().forEach(p -> LOG.warning(p.toString()));
         PathDiscovery.Found found = new PathDiscovery(iscsiOptions(config, resolver), nbdOptions(resolver)).discover(config);
         found.notes().forEach(n -> LOG.warning(n));
-        List<LiveUnit> units = new UnitAssembler(resolver, new MapNaming(resolver, bindings), engine).assemble(found.byWwid());
+        List<LiveUnit> units = new UnitAssembler(resolver, new MapNaming(resolver, bindings), engine,
+                config.nbdListeners().stream().anyMatch(NbdListener::singlePaths)).assemble(found.byWwid());
         Daemon d = new Daemon(file, resolver, units);
         try {
             d.serve(config, socket);

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
 /**
  * Turns discovered paths into devices: per WWID the {@link UnitPolicy} decides (multipathed,
  * single-path or ignored, with its reason, which is logged), a multipathed unit gets its name
- * ({@link MapNaming}) and its layered settings, and becomes a {@link MultipathDevice}. Paths of
- * units that are not multipathed, and blacklisted paths, are closed again: no single path of a
- * unit is ever exported next to, or instead of, its device.
+ * ({@link MapNaming}) and its layered settings, and becomes a {@link MultipathDevice}. A unit left
+ * single-path becomes a plain one-path device named by its WWID only when the export asks for
+ * them ({@code single_paths yes}). Other paths (ignored units, blacklisted paths) are closed
+ * again: no single path of a multipathed unit is ever exported next to, or instead of, its device.
  */
 final class UnitAssembler {
 
@@ -31,12 +32,14 @@ final class UnitAssembler {
     private final UnitPolicy policy;
     private final MapNaming naming;
     private final Engine engine;
+    private final boolean singlePaths;
 
-    UnitAssembler(ConfigResolver resolver, MapNaming naming, Engine engine) {
+    UnitAssembler(ConfigResolver resolver, MapNaming naming, Engine engine, boolean singlePaths) {
         this.resolver = resolver;
         this.policy = new UnitPolicy(resolver);
         this.naming = naming;
         this.engine = engine;
+        this.singlePaths = singlePaths;
     }
 
     List<LiveUnit> assemble(Map<String, List<Path>> byWwid) {
@@ -46,26 +49,28 @@ final class UnitAssembler {
             List<Path> paths = e.getValue();
             UnitPolicy.Decision d = policy.decide(wwid, paths.stream().map(p -> PathFacts.of(p.identity())).toList());
             Set<String> kept = d.paths().stream().map(PathFacts::name).collect(Collectors.toSet());
+            boolean build = d.handling() == UnitPolicy.Handling.MULTIPATHED
+                    || (d.handling() == UnitPolicy.Handling.SINGLE_PATH && singlePaths);
             List<Path> use = new ArrayList<>();
             for (Path p : paths) {
-                if (kept.contains(p.identity().name()) && d.handling() == UnitPolicy.Handling.MULTIPATHED) {
+                if (kept.contains(p.identity().name()) && build) {
                     use.add(p);
                 } else {
                     p.close();
                 }
             }
             String count = paths.size() + " path" + (paths.size() == 1 ? "" : "s");
-            switch (d.handling()) {
-                case MULTIPATHED -> {
-                    try {
-                        units.add(build(wwid, use, d, count));
-                    } catch (IOException | RuntimeException ex) {
-                        use.forEach(Path::close);
-                        LOG.severe("unit " + wwid + " (" + count + "): not assembled: " + ex.getMessage());
-                    }
+            if (build) {
+                try {
+                    units.add(build(wwid, use, d, count));
+                } catch (IOException | RuntimeException ex) {
+                    use.forEach(Path::close);
+                    LOG.severe("unit " + wwid + " (" + count + "): not assembled: " + ex.getMessage());
                 }
-                case SINGLE_PATH -> LOG.info("unit " + wwid + " (" + count + "): left single-path, not exported: " + d.reason());
-                case IGNORED -> LOG.info("unit " + wwid + " (" + count + "): ignored: " + d.reason());
+            } else if (d.handling() == UnitPolicy.Handling.SINGLE_PATH) {
+                LOG.info("unit " + wwid + " (" + count + "): left single-path, not exported (export single_paths no): " + d.reason());
+            } else {
+                LOG.info("unit " + wwid + " (" + count + "): ignored: " + d.reason());
             }
         }
         return units;
@@ -74,11 +79,13 @@ final class UnitAssembler {
     private LiveUnit build(String wwid, List<Path> paths, UnitPolicy.Decision d, String count) throws IOException {
         PathIdentity id = paths.getFirst().identity();
         boolean alua = paths.stream().anyMatch(p -> p.identity().targetPortGroup() >= 0);
-        String name = naming.name(wwid, id.vendor(), id.product(), id.revision());
+        boolean multipathed = d.handling() == UnitPolicy.Handling.MULTIPATHED;
+        // A single-path unit is not a map: multipath-tools gives it no alias or binding either.
+        String name = multipathed ? naming.name(wwid, id.vendor(), id.product(), id.revision()) : wwid;
         LiveUnit probe = new LiveUnit(wwid, null, id, alua);
         MultipathDevice device = new MultipathDevice(name, probe.deviceConfig(resolver), engine, paths);
-        LOG.info(name + " (" + wwid + "): " + count + ", multipathed: " + d.reason() + "; "
-                + device.topology().selectorDescription());
+        LOG.info(name + " (" + wwid + "): " + count + (multipathed ? ", multipathed: " : ", left single-path, exported as a plain device: ")
+                + d.reason() + "; " + device.topology().selectorDescription());
         return new LiveUnit(wwid, device, id, alua);
     }
 }

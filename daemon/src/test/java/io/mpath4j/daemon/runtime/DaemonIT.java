@@ -36,9 +36,11 @@ class DaemonIT {
     private Path backing;
     private PeerProcess serverA;
     private PeerProcess serverB;
+    private PeerProcess single;
     private TgtTarget tgt;
     private int portA;
     private int portB;
+    private int portC;
 
     @BeforeEach
     void startPeers() throws IOException {
@@ -52,6 +54,9 @@ class DaemonIT {
         portB = PeerProcess.freePort();
         serverA = nbdkit("127.0.0.1", portA);
         serverB = nbdkit("127.0.0.2", portB);
+        portC = PeerProcess.freePort();
+        single = PeerProcess.startServer(List.of("nbdkit", "-f", "--exit-with-parent", "-i", "127.0.0.3", "-p",
+                Integer.toString(portC), "memory", "16M"), "127.0.0.3", portC, Duration.ofSeconds(10));
         tgt = TgtTarget.start(32L << 20);
         tgt.addPortal("127.0.0.2");
         tgt.requireChap(CHAP_USER, CHAP_SECRET);
@@ -65,7 +70,7 @@ class DaemonIT {
 
     @AfterEach
     void stopPeers() throws IOException {
-        for (AutoCloseable p : new AutoCloseable[] {serverA, serverB, tgt}) {
+        for (AutoCloseable p : new AutoCloseable[] {serverA, serverB, single, tgt}) {
             try {
                 if (p != null) {
                     p.close();
@@ -122,16 +127,21 @@ class DaemonIT {
                 		uri nbd://127.0.0.2:%8$d/
                 		wwid %3$s
                 	}
+                	endpoint {
+                		uri nbd://127.0.0.3:%11$d/
+                		wwid 3600single
+                	}
                 }
                 export {
                 	nbd {
                 		listen 127.0.0.1:%9$d
+                		single_paths yes
                 	}
                 	metrics {
                 		listen 127.0.0.1:%10$d
                 	}
                 }
-                """.formatted(dir, selector, NBD_WWID, tgt.port, tgt.iqn, CHAP_USER, portA, portB, exportPort, metricsPort);
+                """.formatted(dir, selector, NBD_WWID, tgt.port, tgt.iqn, CHAP_USER, portA, portB, exportPort, metricsPort, portC);
     }
 
     private static List<String> mpath(String... args) {
@@ -170,14 +180,16 @@ class DaemonIT {
             assertThat(daemon.output()).contains("disk (" + NBD_WWID + "): 2 paths, multipathed: listed in multipaths at " + conf)
                     .contains("mpatha (" + iscsiWwid + "): 2 paths, multipathed: 2 paths and find_multipaths");
 
-            // one export per device, named after the map; no path of a multipathed unit is exported
+            // one export per device, named after the map; no path of a multipathed unit is exported, and
+            // the one-path unit (find_multipaths on) is exported as a plain device because single_paths says so
             String list = run(List.of("nbdinfo", "--list", "--json", "nbd://127.0.0.1:" + exportPort + "/"), "nbdinfo --list");
             List<String> exports = new ArrayList<>();
             Matcher m = Pattern.compile("\"export-name\":\\s*\"([^\"]*)\"").matcher(list);
             while (m.find()) {
                 exports.add(m.group(1));
             }
-            assertThat(exports).containsExactlyInAnyOrder("disk", "mpatha");
+            assertThat(exports).containsExactlyInAnyOrder("disk", "mpatha", "3600single");
+            assertThat(daemon.output()).contains("3600single (3600single): 1 path, left single-path, exported as a plain device: one path");
 
             // fio verify on the NBD-backed device while one of its servers is killed
             CompletableFuture<PeerProcess.Result> fio = fio("daemon-kill", disk);
@@ -200,7 +212,7 @@ class DaemonIT {
             assertThat(r.output()).contains("err= 0").doesNotContain("verify:");
             String json = run(mpath("show", "topology", "--json", "-s", socket.toString()), "show topology --json");
             assertThat(json).doesNotContain("service-time");
-            assertThat(Pattern.compile("\"selector\" : \"round-robin 0\"").matcher(json).results().count()).isEqualTo(2);
+            assertThat(Pattern.compile("\"selector\" : \"round-robin 0\"").matcher(json).results().count()).as("disk, mpatha, 3600single").isEqualTo(3);
 
             String scrape = run(List.of("curl", "-sf", "http://127.0.0.1:" + metricsPort + "/metrics"), "curl");
             assertThat(scrape).containsPattern("mpath_path_io_total\\{device=\"mpatha\",path=\"iscsi://127.0.0.1:[0-9]+/[^\"]+\"} [1-9]")

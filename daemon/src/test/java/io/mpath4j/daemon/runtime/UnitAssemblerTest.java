@@ -45,11 +45,15 @@ class UnitAssemblerTest {
     }
 
     private List<LiveUnit> assemble(String conf, Map<String, List<Path>> byWwid) throws IOException {
+        return assemble(conf, byWwid, false);
+    }
+
+    private List<LiveUnit> assemble(String conf, Map<String, List<Path>> byWwid, boolean singlePaths) throws IOException {
         ConfigLoader.Result r = ConfigLoader.parse("test.conf", conf);
         assertThat(r.errors()).isEmpty();
         ConfigResolver resolver = new ConfigResolver(r.config());
         Bindings bindings = Bindings.load(dir.resolve("bindings"));
-        List<LiveUnit> units = new UnitAssembler(resolver, new MapNaming(resolver, bindings), Engine.system(MonitorConfig.DEFAULT))
+        List<LiveUnit> units = new UnitAssembler(resolver, new MapNaming(resolver, bindings), Engine.system(MonitorConfig.DEFAULT), singlePaths)
                 .assemble(byWwid);
         built.addAll(units);
         return units;
@@ -90,6 +94,17 @@ class UnitAssemblerTest {
         assertThat(Files.readString(dir.resolve("bindings"))).contains("mpatha wwid-a").doesNotContain("wwid-c");
         // one path and find_multipaths on: left single-path, and its path is closed, never exported
         assertThat(single.closed).isEqualTo(1);
+    }
+
+    @Test
+    void singlePathUnitsAreDevicesNamedByTheirWwidOnlyWhenTheExportAsks() throws IOException {
+        SimulatedMedium a = new SimulatedMedium(1 << 20, 512);
+        ClosingPath only = new ClosingPath(sim("nbd://h1/a", "wwid-a", a));
+        List<LiveUnit> units = assemble("defaults {\n\tuser_friendly_names yes\n}\n", units(List.of(only)), true);
+        assertThat(units).extracting(LiveUnit::name).containsExactly("wwid-a");
+        assertThat(units.getFirst().device().topology().paths()).hasSize(1);
+        assertThat(only.closed).isZero();
+        assertThat(dir.resolve("bindings")).doesNotExist();
     }
 
     @Test
