@@ -2,6 +2,7 @@ package io.mpath4j.daemon.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mpath4j.daemon.MpathJar;
 import io.mpath4j.iscsi.TgtTarget;
 import io.mpath4j.nbd.PeerProcess;
 import java.io.IOException;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class DaemonIT {
 
-    private static final Path JAR = Path.of("target", "mpath.jar");
     private static final String NBD_WWID = "3600daemonit";
     private static final String CHAP_USER = "daemonit";
     private static final String CHAP_SECRET = "daemonit-secret-16";
@@ -44,7 +44,7 @@ class DaemonIT {
 
     @BeforeEach
     void startPeers() throws IOException {
-        assertThat(JAR).as("the shaded jar is built in the package phase, before failsafe runs").exists();
+        MpathJar.requireBuilt();
         dir = Files.createTempDirectory("mpath4j-daemon-it");
         backing = Files.createTempFile(Path.of("/dev/shm"), "mpath4j-daemon-", ".img");
         try (var f = java.nio.channels.FileChannel.open(backing, java.nio.file.StandardOpenOption.WRITE)) {
@@ -144,13 +144,6 @@ class DaemonIT {
                 """.formatted(dir, selector, NBD_WWID, tgt.port, tgt.iqn, CHAP_USER, portA, portB, exportPort, metricsPort, portC);
     }
 
-    private static List<String> mpath(String... args) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
     private static CompletableFuture<PeerProcess.Result> fio(String name, String uri) {
         return CompletableFuture.supplyAsync(() -> PeerProcess.run(List.of("fio", "--name=" + name, "--ioengine=nbd",
                 "--uri=" + uri, "--rw=randrw", "--bs=4k", "--iodepth=16", "--size=16M", "--verify=crc32c",
@@ -166,12 +159,12 @@ class DaemonIT {
         Files.writeString(conf, config(exportPort, metricsPort, "service-time 0"));
         String disk = "nbd://127.0.0.1:" + exportPort + "/disk";
         String mpatha = "nbd://127.0.0.1:" + exportPort + "/mpatha";
-        try (PeerProcess daemon = PeerProcess.startServer(mpath("daemon", "-c", conf.toString(), "--socket", socket.toString()),
+        try (PeerProcess daemon = PeerProcess.startServer(MpathJar.command("daemon", "-c", conf.toString(), "--socket", socket.toString()),
                 "127.0.0.1", exportPort, Duration.ofSeconds(40))) {
-            awaitOutput(daemon, "INFO running [");
+            MpathJar.awaitOutput(daemon, "INFO running [");
 
             // names: the alias for the NBD unit, a user friendly name (written to the bindings file) for the iSCSI one
-            String topology = run(mpath("show", "topology", "-s", socket.toString()), "show topology");
+            String topology = run(MpathJar.command("show", "topology", "-s", socket.toString()), "show topology");
             assertThat(topology).contains("disk (" + NBD_WWID + ") mpath4j NBD,").contains("mpatha (")
                     .contains("nbd://127.0.0.2:" + portB + "/ active")
                     .contains("iscsi://127.0.0.2:" + tgt.port + "/" + tgt.iqn + "/1 active");
@@ -198,19 +191,19 @@ class DaemonIT {
             PeerProcess.Result r = fio.get();
             assertThat(r.exitCode()).as(r.output() + "\n--- daemon:\n" + daemon.output()).isZero();
             assertThat(r.output()).contains("err= 0").doesNotContain("verify:");
-            awaitOutput(daemon, "nbd://127.0.0.2:" + portB + "/: path failed");
+            MpathJar.awaitOutput(daemon, "nbd://127.0.0.2:" + portB + "/: path failed");
 
             // reconfigure under I/O on the iSCSI-backed device: the new selector is live, no I/O error
             fio = fio("daemon-reconfigure", mpatha);
             Thread.sleep(2_000);
             Files.writeString(conf, config(exportPort, metricsPort, "round-robin 0"));
-            String applied = run(mpath("reconfigure", "-s", socket.toString()), "reconfigure");
+            String applied = run(MpathJar.command("reconfigure", "-s", socket.toString()), "reconfigure");
             assertThat(applied).contains("mpatha: path_selector \"service-time 0\" -> \"round-robin 0\" (" + conf + ":")
                     .contains("disk: path_selector");
             r = fio.get();
             assertThat(r.exitCode()).as(r.output() + "\n--- daemon:\n" + daemon.output()).isZero();
             assertThat(r.output()).contains("err= 0").doesNotContain("verify:");
-            String json = run(mpath("show", "topology", "--json", "-s", socket.toString()), "show topology --json");
+            String json = run(MpathJar.command("show", "topology", "--json", "-s", socket.toString()), "show topology --json");
             assertThat(json).doesNotContain("service-time");
             assertThat(Pattern.compile("\"selector\" : \"round-robin 0\"").matcher(json).results().count()).as("disk, mpatha, 3600single").isEqualTo(3);
 
@@ -220,10 +213,10 @@ class DaemonIT {
 
             // a file with a typo is refused with its line; the running configuration stays
             Files.writeString(conf, config(exportPort, metricsPort, "round-robin 0").replace("checker_timeout 3", "checker_timout 3"));
-            PeerProcess.Result refused = PeerProcess.run(mpath("reconfigure", "-s", socket.toString()), Duration.ofSeconds(30));
+            PeerProcess.Result refused = PeerProcess.run(MpathJar.command("reconfigure", "-s", socket.toString()), Duration.ofSeconds(30));
             assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
             assertThat(refused.output()).contains("the running configuration stays").contains(conf + ":4:");
-            assertThat(run(mpath("show", "topology", "-s", socket.toString()), "show topology")).contains("policy='round-robin 0'");
+            assertThat(run(MpathJar.command("show", "topology", "-s", socket.toString()), "show topology")).contains("policy='round-robin 0'");
 
             // SIGTERM: exports, devices and sessions closed, socket removed
             assertThat(daemon.terminate(Duration.ofSeconds(30))).isIn(0, 143);
@@ -237,7 +230,7 @@ class DaemonIT {
         Path conf = dir.resolve("typo.conf");
         Files.writeString(conf, "defaults {\n\tpolling_interval 1\n\tpath_selecter \"round-robin 0\"\n}\n");
         Path socket = dir.resolve("never.sock");
-        PeerProcess.Result r = PeerProcess.run(mpath("daemon", "-c", conf.toString(), "--socket", socket.toString()),
+        PeerProcess.Result r = PeerProcess.run(MpathJar.command("daemon", "-c", conf.toString(), "--socket", socket.toString()),
                 Duration.ofSeconds(30));
         assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
         assertThat(r.output()).contains("error: " + conf + ": 1 error").contains(conf + ":3:").contains("path_selecter")
@@ -253,13 +246,5 @@ class DaemonIT {
         Matcher m = Pattern.compile("(?m)^" + map + " \\(([^)]+)\\)").matcher(topology);
         assertThat(m.find()).as(topology).isTrue();
         return m.group(1);
-    }
-
-    private static void awaitOutput(PeerProcess p, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!p.output().contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(p.output()).contains(text);
     }
 }
