@@ -57,7 +57,8 @@ record Reconfiguration(List<DeviceChange> changes, List<String> needRestart) {
                 .equals(b.nbdEndpoints().stream().map(e -> e.uri() + " " + e.wwid()).toList())) {
             out.add("nbd endpoints (paths are discovered at start)");
         }
-        if (!a.nbdListeners().stream().map(l -> l.listen()).toList().equals(b.nbdListeners().stream().map(l -> l.listen()).toList())
+        if (!a.nbdListeners().stream().map(l -> l.listen() + " " + l.singlePaths()).toList()
+                .equals(b.nbdListeners().stream().map(l -> l.listen() + " " + l.singlePaths()).toList())
                 || !a.metricsListen().equals(b.metricsListen())) {
             out.add("export section (listeners are bound at start)");
         }

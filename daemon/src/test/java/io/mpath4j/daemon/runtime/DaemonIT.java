@@ -218,6 +218,11 @@ class DaemonIT {
             assertThat(refused.output()).contains("the running configuration stays").contains(conf + ":4:");
             assertThat(run(MpathJar.command("show", "topology", "-s", socket.toString()), "show topology")).contains("policy='round-robin 0'");
 
+            // SIGHUP re-reads the file as reconfigure does
+            Files.writeString(conf, config(exportPort, metricsPort, "queue-length 0"));
+            PeerProcess.run(List.of("kill", "-HUP", Long.toString(daemon.pid())), Duration.ofSeconds(10)).requireSuccess("kill -HUP");
+            MpathJar.awaitOutput(daemon, "disk: reconfigured: path_selector \"round-robin 0\" -> \"queue-length 0\"");
+
             // SIGTERM: exports, devices and sessions closed, socket removed
             assertThat(daemon.terminate(Duration.ofSeconds(30))).isIn(0, 143);
             assertThat(daemon.output()).contains("INFO stopping").contains("INFO stopped");
