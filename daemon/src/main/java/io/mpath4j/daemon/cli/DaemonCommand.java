@@ -24,9 +24,8 @@ final class DaemonCommand implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger("io.mpath4j.daemon");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "/etc/mpath4j/multipath.conf",
-            description = "Configuration file (default: ${DEFAULT-VALUE}).")
-    Path file;
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (default: /etc/mpath4j/multipath.conf).")
+    Path file = ConfigFile.DEFAULT;
 
     @Option(names = {"-s", "--socket"}, paramLabel = "PATH",
             description = "Management socket (default: $MPATH4J_SOCKET, /run/mpath4j/mpath.sock as root, else $XDG_RUNTIME_DIR/mpath4j.sock).")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         "Exit status: 0 printed, 1 the file has errors (printed as in 'config check'), 2 it cannot be read."})
 public final class ShowConfigCommand implements java.util.concurrent.Callable<Integer> {
 
-    static final Path DEFAULT_FILE = Path.of("/etc/mpath4j/mpath.conf");
+    static final Path DEFAULT_FILE = io.mpath4j.daemon.runtime.ConfigFile.DEFAULT;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -32,6 +32,9 @@ public final class ConfigFile {
         }
     }
 
+    /** Where the systemd unit and the distribution keep it; {@code mpath daemon} and {@code show config} default to it. */
+    public static final Path DEFAULT = Path.of("/etc/mpath4j/multipath.conf");
+
     private final Path file;
 
     public ConfigFile(Path file) {
