@@ -17,9 +17,11 @@ import picocli.CommandLine.Option;
  * SIGINT; SIGHUP (or {@code mpath reconfigure}) re-reads the file.
  */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"Discover the paths the configuration names, build the multipath devices, export them over NBD,",
-                "answer on the management socket; SIGHUP or `mpath reconfigure` re-reads the file, SIGTERM stops cleanly.",
-                "Exit status: 0 stopped, 2 the file has errors (each printed as FILE:LINE:COLUMN) or the daemon could not start."})
+        description = {"Run what the configuration file describes: discover its paths,",
+                "build the multipath devices, export them over NBD, answer on the management socket.",
+                "SIGHUP or `mpath reconfigure` re-reads the file; SIGTERM stops cleanly.",
+                "Exit status: 0 stopped; 2 the file has errors (printed as FILE:LINE:COLUMN)",
+                "or the daemon could not start."})
 final class DaemonCommand implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger("io.mpath4j.daemon");
