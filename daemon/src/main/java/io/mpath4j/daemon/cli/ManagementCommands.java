@@ -73,7 +73,7 @@ final class ManagementCommands {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show devices, paths and counters of the running daemon, or the effective configuration.",
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show devices, paths and counters of the running daemon.",
             subcommands = {ShowTopology.class, ShowMaps.class, ShowPaths.class, ShowStatus.class, ShowConfigCommand.class})
     static final class Show implements Runnable {
         @Spec
