@@ -73,7 +73,8 @@ final class ManagementCommands {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show devices, paths and counters of the running daemon.",
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show devices, paths and counters of the running daemon, or a configuration file's effective settings.",
             subcommands = {ShowTopology.class, ShowMaps.class, ShowPaths.class, ShowStatus.class, ShowConfigCommand.class})
     static final class Show implements Runnable {
         @Spec
