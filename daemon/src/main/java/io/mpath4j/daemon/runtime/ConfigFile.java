@@ -5,7 +5,6 @@ import io.mpath4j.daemon.config.Diagnostic;
 import io.mpath4j.daemon.config.MpathConfig;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
@@ -50,7 +49,7 @@ public final class ConfigFile {
         ConfigLoader.Result result;
         try {
             if (!Files.exists(file)) {
-                throw new NoSuchFileException(file.toString());
+                throw new Rejected(file + ": no such file", List.of());
             }
             result = ConfigLoader.load(file);
         } catch (IOException e) {
