@@ -188,7 +188,9 @@ public final class Daemon implements AutoCloseable {
      * Stops in a bounded time: I/O queued for lack of a usable path is failed (it has nowhere to
      * drain to, and with no_path_retry queue it would hold the export open for ever), the NBD
      * export stops and waits for in-flight I/O, the devices close their paths (iSCSI logout), and
-     * the management socket is removed last so {@code mpath} answers until the end.
+     * the management socket is removed last so {@code mpath} answers until the end. Blocks (each
+     * step bounded): call it from a thread of its own, never from the common pool, which runs the
+     * devices' control threads this waits for.
      */
     @Override
     public synchronized void close() {
