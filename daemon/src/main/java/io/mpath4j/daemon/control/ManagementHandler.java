@@ -14,6 +14,7 @@ import io.mpath4j.daemon.control.ManagementRequest.ReinstatePath;
 import io.mpath4j.daemon.control.ManagementRequest.ResizeMap;
 import io.mpath4j.daemon.control.ManagementRequest.RestoreQueueing;
 import io.mpath4j.daemon.control.ManagementRequest.SetSelector;
+import io.mpath4j.daemon.control.ManagementRequest.ShowConfig;
 import io.mpath4j.daemon.control.ManagementRequest.ShowMaps;
 import io.mpath4j.daemon.control.ManagementRequest.ShowPaths;
 import io.mpath4j.daemon.control.ManagementRequest.ShowStatus;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Answers management requests against a {@link DeviceRegistry}. Reads ({@code show …}) use the
@@ -40,19 +40,18 @@ public final class ManagementHandler {
 
     private final DeviceRegistry registry;
     private final Duration changeTimeout;
-    private final Supplier<ManagementReply> reconfigure;
+    private final DaemonHooks hooks;
 
-    /** For a process without a configuration file ({@code mpath serve}): {@code reconfigure} is refused. */
+    /** For a process without a configuration file ({@code mpath serve}): {@code reconfigure} and {@code show config} are refused. */
     public ManagementHandler(DeviceRegistry registry, Duration changeTimeout) {
-        this(registry, changeTimeout, () -> ManagementReply.error("reconfigure: this process has no configuration file"
-                + " (mpath serve takes its settings from its command line); run mpath daemon -c FILE"));
+        this(registry, changeTimeout, DaemonHooks.NONE);
     }
 
-    /** @param reconfigure re-reads the configuration and applies it (the daemon's hook) */
-    public ManagementHandler(DeviceRegistry registry, Duration changeTimeout, Supplier<ManagementReply> reconfigure) {
+    /** @param hooks the daemon's answers to {@code reconfigure} and {@code show config} */
+    public ManagementHandler(DeviceRegistry registry, Duration changeTimeout, DaemonHooks hooks) {
         this.registry = registry;
         this.changeTimeout = changeTimeout;
-        this.reconfigure = reconfigure;
+        this.hooks = hooks;
     }
 
     public ManagementReply handle(ManagementRequest request) {
@@ -70,7 +69,8 @@ public final class ManagementHandler {
                 case RestoreQueueing(String map) -> forMaps("restorequeueing", map, MultipathDevice::restoreQueueing);
                 case SetSelector(String map, String selector) -> setSelector(map, selector);
                 case ResizeMap(String map) -> change("resize map " + map, registry.map(map), MultipathDevice::resize);
-                case Reconfigure() -> reconfigure.get();
+                case Reconfigure() -> hooks.reconfigure();
+                case ShowConfig() -> hooks.showConfig();
                 case Events() -> ManagementReply.error("'events' is a stream; the socket server answers it");
             };
         } catch (IllegalArgumentException e) {

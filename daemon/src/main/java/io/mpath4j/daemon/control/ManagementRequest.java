@@ -47,6 +47,9 @@ public sealed interface ManagementRequest {
     /** {@code del path P}: remove a path from its device. */
     record DelPath(String path) implements ManagementRequest {}
 
+    /** {@code show config}: the configuration the daemon runs with. */
+    record ShowConfig() implements ManagementRequest {}
+
     /** {@code reconfigure}: re-read the configuration file and apply changed settings to live devices. */
     record Reconfigure() implements ManagementRequest {}
 
@@ -55,7 +58,7 @@ public sealed interface ManagementRequest {
 
     /** The commands, for help texts and the "unknown command" error. */
     List<String> GRAMMAR = List.of(
-            "show topology [map M]", "show maps", "show paths", "show status",
+            "show topology [map M]", "show maps", "show paths", "show status", "show config",
             "fail path P", "reinstate path P", "del path P",
             "switchgroup map M group N",
             "disablequeueing map M | maps", "restorequeueing map M | maps",
@@ -71,11 +74,12 @@ public sealed interface ManagementRequest {
         Words w = new Words(words);
         String verb = w.keyword("a command");
         ManagementRequest request = switch (verb) {
-            case "show", "list" -> switch (w.keyword("what to show (topology, maps, paths, status)")) {
+            case "show", "list" -> switch (w.keyword("what to show (topology, maps, paths, status, config)")) {
                 case "topology" -> new ShowTopology(w.atEnd() ? null : w.after("map"));
                 case "maps", "multipaths" -> new ShowMaps();
                 case "paths" -> new ShowPaths();
                 case "status", "daemon" -> new ShowStatus();
+                case "config" -> new ShowConfig();
                 default -> throw w.unknown("show");
             };
             case "fail" -> new FailPath(w.after("path"));

@@ -3,6 +3,7 @@ package io.mpath4j.daemon.runtime;
 import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.daemon.config.Bindings;
+import io.mpath4j.daemon.config.ConfigPrinter;
 import io.mpath4j.daemon.config.ConfigResolver;
 import io.mpath4j.daemon.config.HostPort;
 import io.mpath4j.daemon.config.Layer;
@@ -11,6 +12,7 @@ import io.mpath4j.daemon.config.MpathConfig;
 import io.mpath4j.daemon.config.NbdListener;
 import io.mpath4j.daemon.config.Setting;
 import io.mpath4j.daemon.config.SettingException;
+import io.mpath4j.daemon.control.DaemonHooks;
 import io.mpath4j.daemon.control.DeviceRegistry;
 import io.mpath4j.daemon.control.ManagementHandler;
 import io.mpath4j.daemon.control.ManagementReply;
@@ -109,7 +111,17 @@ public final class Daemon implements AutoCloseable {
                         + a.getHostString() + ":" + a.getPort() + "/");
             }
         }
-        management = ManagementServer.start(socket, registry, new ManagementHandler(registry, CHANGE_TIMEOUT, this::reconfigure));
+        management = ManagementServer.start(socket, registry, new ManagementHandler(registry, CHANGE_TIMEOUT, new DaemonHooks() {
+            @Override
+            public ManagementReply reconfigure() {
+                return Daemon.this.reconfigure();
+            }
+
+            @Override
+            public ManagementReply showConfig() {
+                return Daemon.this.showConfig();
+            }
+        }));
         LOG.info("management socket " + management.socketPath());
         if (config.metricsListen().isPresent()) {
             metrics = new MetricsExporter(registry);
@@ -182,6 +194,12 @@ public final class Daemon implements AutoCloseable {
         }
         LOG.info("reconfigured from " + file.path() + ": " + changed.size() + " device(s) changed");
         return ManagementReply.ok(text.toString(), Map.of("changed", changed, "restart_needed", plan.needRestart()));
+    }
+
+    /** The configuration the devices run with (the file as last loaded), in multipath.conf syntax. */
+    public synchronized ManagementReply showConfig() {
+        String text = "# effective configuration of " + file.path() + " (running)\n" + ConfigPrinter.print(resolver);
+        return ManagementReply.ok(text, Map.of("file", file.path().toString(), "text", text));
     }
 
     /**

@@ -173,6 +173,11 @@ class DaemonIT {
             assertThat(daemon.output()).contains("disk (" + NBD_WWID + "): 2 paths, multipathed: listed in multipaths at " + conf)
                     .contains("mpatha (" + iscsiWwid + "): 2 paths, multipathed: 2 paths and find_multipaths");
 
+            // the daemon's running configuration, from a second JVM
+            String running = run(MpathJar.command("show", "config", "--running", "-s", socket.toString()), "show config --running");
+            assertThat(running).startsWith("# effective configuration of " + conf + " (running)").contains("alias disk")
+                    .contains("single_paths yes");
+
             // one export per device, named after the map; no path of a multipathed unit is exported, and
             // the one-path unit (find_multipaths on) is exported as a plain device because single_paths says so
             String list = run(List.of("nbdinfo", "--list", "--json", "nbd://127.0.0.1:" + exportPort + "/"), "nbdinfo --list");
