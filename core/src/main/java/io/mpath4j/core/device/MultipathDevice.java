@@ -42,6 +42,8 @@ public final class MultipathDevice implements BlockDevice {
     private final DeviceState state;
     private volatile Topology topology;
     private volatile boolean closed;
+    /** Completes once {@link #close()} has closed every path (on the control thread). */
+    private final CompletableFuture<Void> pathsClosed = new CompletableFuture<>();
     private volatile long ioDeadlineNanos;
     /** Read on every completion; a volatile read is a plain load on x86 and ARMv8 (ldar), so this costs next to nothing. */
     private volatile IoObserver observer = IoObserver.NONE;
@@ -323,8 +325,22 @@ public final class MultipathDevice implements BlockDevice {
     public void close() {
         if (!closed) {
             closed = true;
-            executor.execute(state::close);
+            executor.execute(() -> {
+                try {
+                    state.close();
+                } finally {
+                    pathsClosed.complete(null);
+                }
+            });
         }
+    }
+
+    /**
+     * Completes when a {@link #close()} has finished closing the paths (iSCSI sessions logged out,
+     * NBD connections disconnected), so that a process can wait for that before it exits.
+     */
+    public CompletableFuture<Void> whenClosed() {
+        return pathsClosed.copy();
     }
 
     public boolean isClosed() {

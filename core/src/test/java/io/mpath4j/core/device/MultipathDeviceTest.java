@@ -47,6 +47,25 @@ class MultipathDeviceTest {
     }
 
     @Test
+    void whenClosedCompletesOnlyAfterThePathsWereClosed() {
+        java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+        ScriptedPath a = ScriptedPath.of("a");
+        MultipathDevice d = new MultipathDevice("mpatha", multibus(), new Engine(clock, tasks::add, null), List.of(a));
+        while (!tasks.isEmpty()) {
+            tasks.poll().run();
+        }
+        d.close();
+        CompletableFuture<Void> closed = d.whenClosed();
+        assertThat(closed).isNotDone();
+        assertThat(a.closed).isFalse();
+        while (!tasks.isEmpty()) {
+            tasks.poll().run();
+        }
+        assertThat(closed).isCompleted();
+        assertThat(a.closed).isTrue();
+    }
+
+    @Test
     void failoverPolicyUsesOnlyTheFirstGroup() {
         ScriptedPath a = ScriptedPath.of("a");
         ScriptedPath b = ScriptedPath.of("b");

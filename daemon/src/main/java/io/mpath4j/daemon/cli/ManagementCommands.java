@@ -184,6 +184,14 @@ final class ManagementCommands {
         }
     }
 
+    @Command(name = "reconfigure", mixinStandardHelpOptions = true,
+            description = "Re-read the daemon's configuration file and apply changed settings to the live devices (I/O goes on).")
+    static final class Reconfigure extends Remote {
+        List<String> words() {
+            return List.of("reconfigure");
+        }
+    }
+
     @Command(name = "resize", mixinStandardHelpOptions = true, description = "Re-read a device's capacity from its paths: resize map MAP.")
     static final class Resize extends Remote {
         @Parameters(arity = "2", paramLabel = "map MAP") List<String> args;

@@ -6,10 +6,10 @@ import picocli.CommandLine.Command;
 /** The {@code mpath} command line. */
 @Command(name = "mpath", mixinStandardHelpOptions = true, version = "mpath4j 0.1.0",
         description = "Userspace multipath block I/O.",
-        subcommands = {DemoCommand.class, ServeCommand.class, DiscoverCommand.class, ConfigCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, DaemonCommand.class, DiscoverCommand.class, ConfigCommand.class,
                 ManagementCommands.Show.class, ManagementCommands.Fail.class, ManagementCommands.Reinstate.class,
                 ManagementCommands.SwitchGroup.class, ManagementCommands.DisableQueueing.class,
-                ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class,
+                ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class, ManagementCommands.Reconfigure.class,
                 ManagementCommands.Events.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class MpathCommand implements Runnable {
 
@@ -25,6 +25,9 @@ public final class MpathCommand implements Runnable {
         // One line per log record: time, level, message (the JDK default takes two lines).
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
+        }
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         }
         System.exit(commandLine().execute(args));
     }

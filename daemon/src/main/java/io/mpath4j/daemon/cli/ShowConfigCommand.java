@@ -18,11 +18,12 @@ import picocli.CommandLine.Option;
 @Command(name = "config", mixinStandardHelpOptions = true, description = {
         "Prints the effective configuration in multipath.conf syntax: every default with its value, the",
         "built-in device table with the file's devices merged in, overrides, multipaths and mpath4j's sections.",
-        "It reads the file directly, not the running daemon (asking the daemon comes with its management socket).",
-        "Exit status: 0 printed, 1 the file has errors (printed as in 'config check'), 2 it cannot be read."})
+        "It reads the file directly; --running (or -s) asks the running daemon what it runs with instead.",
+        "Exit status: 0 printed, 1 the file has errors (printed as in 'config check') or the daemon refused,",
+        "2 it cannot be read (or no daemon answers)."})
 public final class ShowConfigCommand implements java.util.concurrent.Callable<Integer> {
 
-    static final Path DEFAULT_FILE = Path.of("/etc/mpath4j/mpath.conf");
+    static final Path DEFAULT_FILE = io.mpath4j.daemon.runtime.ConfigFile.DEFAULT;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,8 +32,18 @@ public final class ShowConfigCommand implements java.util.concurrent.Callable<In
             description = "configuration file (default: ${DEFAULT-VALUE}; built-in settings only if it does not exist)")
     Path file = DEFAULT_FILE;
 
+    @Option(names = "--running", description = "Ask the running daemon over its management socket instead of reading a file.")
+    boolean running;
+
+    @Option(names = {"-s", "--socket"}, paramLabel = "PATH",
+            description = "The daemon's management socket (implies --running; default: as for the other commands).")
+    Path socket;
+
     @Override
     public Integer call() throws IOException {
+        if (running || socket != null) {
+            return fromDaemon();
+        }
         MpathConfig config = MpathConfig.EMPTY;
         boolean builtinOnly = file.equals(DEFAULT_FILE) && !Files.exists(file);
         if (!builtinOnly) {
@@ -49,6 +60,22 @@ public final class ShowConfigCommand implements java.util.concurrent.Callable<In
         out.println(builtinOnly ? "# " + file + " does not exist: built-in settings" : "# effective configuration of " + file);
         out.print(ConfigPrinter.print(new ConfigResolver(config)));
         out.flush();
+        return 0;
+    }
+
+    private int fromDaemon() throws IOException {
+        io.mpath4j.daemon.control.ManagementReply reply;
+        try (var client = io.mpath4j.daemon.control.ManagementClient.connect(
+                socket != null ? socket : io.mpath4j.daemon.control.SocketPaths.defaultPath())) {
+            reply = client.call(java.util.List.of("show", "config"));
+        }
+        if (!reply.ok()) {
+            spec.commandLine().getErr().println("error: " + reply.error());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        spec.commandLine().getOut().print(reply.text());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

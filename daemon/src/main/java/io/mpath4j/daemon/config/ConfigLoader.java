@@ -55,6 +55,7 @@ public final class ConfigLoader {
     private final List<IscsiPortal> portals = new ArrayList<>();
     private final List<NbdEndpoint> endpoints = new ArrayList<>();
     private final List<NbdListener> listeners = new ArrayList<>();
+    private Optional<HostPort> metricsListen = Optional.empty();
     /** Keywords of the section last read by {@link #settings} whose value was refused (already reported). */
     private final java.util.Set<String> refused = new java.util.HashSet<>();
 
@@ -71,7 +72,7 @@ public final class ConfigLoader {
         loader.top(top);
         MpathConfig config = new MpathConfig(loader.defaults, loader.blacklist, loader.exceptions, loader.devices,
                 loader.overrides, loader.multipaths, loader.initiatorName, loader.portals, loader.endpoints,
-                loader.listeners);
+                loader.listeners, loader.metricsListen);
         if (!loader.diagnostics.hasErrors()) {
             loader.checkCombinations(config);
         }
@@ -229,12 +230,33 @@ public final class ConfigLoader {
     }
 
     private void export(Section s) {
-        Setting listen = byKeyword(settings(s, Scope.EXPORT_NBD, Layer.DEFAULTS)).get("listen");
+        if (s.name().equals("metrics")) {
+            metrics(s);
+            return;
+        }
+        Map<String, Setting> all = byKeyword(settings(s, Scope.EXPORT_NBD, Layer.DEFAULTS));
+        Setting listen = all.get("listen");
         if (listen == null) {
             missing(s.at(), "listen", "nbd export without listen");
             return;
         }
-        listeners.add(new NbdListener(HostPort.parse(listen.value(), NbdUri.DEFAULT_PORT), s.at()));
+        Setting singlePaths = all.get("single_paths");
+        listeners.add(new NbdListener(HostPort.parse(listen.value(), NbdUri.DEFAULT_PORT),
+                singlePaths != null && ValueChecks.yes(singlePaths.value()), s.at()));
+    }
+
+    /** {@code export { metrics { listen ADDR:PORT } }}: one Prometheus endpoint per daemon. */
+    private void metrics(Section s) {
+        Setting listen = byKeyword(settings(s, Scope.EXPORT_METRICS, Layer.DEFAULTS)).get("listen");
+        if (listen == null) {
+            missing(s.at(), "listen", "metrics export without listen");
+            return;
+        }
+        if (metricsListen.isPresent()) {
+            diagnostics.error(s.at(), "a second metrics export; the daemon serves metrics on one address");
+            return;
+        }
+        metricsListen = Optional.of(HostPort.parse(listen.value(), 9469));
     }
 
     /**

@@ -82,11 +82,17 @@ public final class ConfigPrinter {
             }
             close(0);
         }
-        if (!c.nbdListeners().isEmpty()) {
+        if (!c.nbdListeners().isEmpty() || c.metricsListen().isPresent()) {
             open(0, "export");
             for (NbdListener l : c.nbdListeners()) {
                 open(1, "nbd");
                 entry(2, "listen", l.listen().toString());
+                entry(2, "single_paths", l.singlePaths() ? "yes" : "no");
+                close(1);
+            }
+            if (c.metricsListen().isPresent()) {
+                open(1, "metrics");
+                entry(2, "listen", c.metricsListen().get().toString());
                 close(1);
             }
             close(0);

@@ -13,14 +13,15 @@ import java.util.Optional;
  * @param overrides the {@code overrides} section
  * @param multipaths the {@code multipaths} section
  * @param initiatorName {@code iscsi { initiator_name … }}
+ * @param metricsListen {@code export { metrics { listen … } }}: where the daemon serves Prometheus metrics
  */
 public record MpathConfig(Attributes defaults, List<BlacklistRule> blacklist, List<BlacklistRule> exceptions,
         List<DeviceEntry> devices, Attributes overrides, List<MultipathEntry> multipaths,
         Optional<String> initiatorName, List<IscsiPortal> portals, List<NbdEndpoint> nbdEndpoints,
-        List<NbdListener> nbdListeners) {
+        List<NbdListener> nbdListeners, Optional<HostPort> metricsListen) {
 
     public static final MpathConfig EMPTY = new MpathConfig(Attributes.EMPTY, List.of(), List.of(), List.of(),
-            Attributes.EMPTY, List.of(), Optional.empty(), List.of(), List.of(), List.of());
+            Attributes.EMPTY, List.of(), Optional.empty(), List.of(), List.of(), List.of(), Optional.empty());
 
     public MpathConfig {
         Objects.requireNonNull(defaults, "defaults");
@@ -33,6 +34,7 @@ public record MpathConfig(Attributes defaults, List<BlacklistRule> blacklist, Li
         portals = List.copyOf(portals);
         nbdEndpoints = List.copyOf(nbdEndpoints);
         nbdListeners = List.copyOf(nbdListeners);
+        Objects.requireNonNull(metricsListen, "metricsListen");
     }
 
     public Optional<MultipathEntry> multipath(String wwid) {

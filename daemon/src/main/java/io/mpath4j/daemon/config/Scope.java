@@ -24,7 +24,8 @@ public enum Scope {
     NBD("nbd"),
     ENDPOINT("endpoint"),
     EXPORT("export"),
-    EXPORT_NBD("nbd");
+    EXPORT_NBD("nbd"),
+    EXPORT_METRICS("metrics");
 
     private final String sectionName;
 
@@ -62,7 +63,7 @@ public enum Scope {
             case MULTIPATHS -> Map.of("multipath", MULTIPATH);
             case ISCSI -> Map.of("portal", PORTAL);
             case NBD -> Map.of("endpoint", ENDPOINT);
-            case EXPORT -> Map.of("nbd", EXPORT_NBD);
+            case EXPORT -> Map.of("nbd", EXPORT_NBD, "metrics", EXPORT_METRICS);
             default -> Map.of();
         };
     }

@@ -54,7 +54,7 @@ final class ValueChecks {
                 }
             }
             case "rr_weight" -> oneOf(keyword, value, "uniform", "priorities");
-            case "detect_prio", "user_friendly_names" -> yesNo(keyword, value);
+            case "detect_prio", "user_friendly_names", "single_paths" -> yesNo(keyword, value);
             case "find_multipaths" -> oneOf(keyword, value, "strict", "on", "yes", "smart", "greedy", "off", "no");
             case "alias_prefix", "alias" -> {
                 if (value.isEmpty() || value.chars().anyMatch(c -> c == '/' || Character.isWhitespace(c))) {

@@ -9,10 +9,12 @@ import io.mpath4j.daemon.control.ManagementRequest.DelPath;
 import io.mpath4j.daemon.control.ManagementRequest.DisableQueueing;
 import io.mpath4j.daemon.control.ManagementRequest.Events;
 import io.mpath4j.daemon.control.ManagementRequest.FailPath;
+import io.mpath4j.daemon.control.ManagementRequest.Reconfigure;
 import io.mpath4j.daemon.control.ManagementRequest.ReinstatePath;
 import io.mpath4j.daemon.control.ManagementRequest.ResizeMap;
 import io.mpath4j.daemon.control.ManagementRequest.RestoreQueueing;
 import io.mpath4j.daemon.control.ManagementRequest.SetSelector;
+import io.mpath4j.daemon.control.ManagementRequest.ShowConfig;
 import io.mpath4j.daemon.control.ManagementRequest.ShowMaps;
 import io.mpath4j.daemon.control.ManagementRequest.ShowPaths;
 import io.mpath4j.daemon.control.ManagementRequest.ShowStatus;
@@ -38,10 +40,18 @@ public final class ManagementHandler {
 
     private final DeviceRegistry registry;
     private final Duration changeTimeout;
+    private final DaemonHooks hooks;
 
+    /** For a process without a configuration file ({@code mpath serve}): {@code reconfigure} and {@code show config} are refused. */
     public ManagementHandler(DeviceRegistry registry, Duration changeTimeout) {
+        this(registry, changeTimeout, DaemonHooks.NONE);
+    }
+
+    /** @param hooks the daemon's answers to {@code reconfigure} and {@code show config} */
+    public ManagementHandler(DeviceRegistry registry, Duration changeTimeout, DaemonHooks hooks) {
         this.registry = registry;
         this.changeTimeout = changeTimeout;
+        this.hooks = hooks;
     }
 
     public ManagementReply handle(ManagementRequest request) {
@@ -59,6 +69,8 @@ public final class ManagementHandler {
                 case RestoreQueueing(String map) -> forMaps("restorequeueing", map, MultipathDevice::restoreQueueing);
                 case SetSelector(String map, String selector) -> setSelector(map, selector);
                 case ResizeMap(String map) -> change("resize map " + map, registry.map(map), MultipathDevice::resize);
+                case Reconfigure() -> hooks.reconfigure();
+                case ShowConfig() -> hooks.showConfig();
                 case Events() -> ManagementReply.error("'events' is a stream; the socket server answers it");
             };
         } catch (IllegalArgumentException e) {

@@ -47,16 +47,22 @@ public sealed interface ManagementRequest {
     /** {@code del path P}: remove a path from its device. */
     record DelPath(String path) implements ManagementRequest {}
 
+    /** {@code show config}: the configuration the daemon runs with. */
+    record ShowConfig() implements ManagementRequest {}
+
+    /** {@code reconfigure}: re-read the configuration file and apply changed settings to live devices. */
+    record Reconfigure() implements ManagementRequest {}
+
     /** {@code events}: a live stream of state changes until the client disconnects. */
     record Events() implements ManagementRequest {}
 
     /** The commands, for help texts and the "unknown command" error. */
     List<String> GRAMMAR = List.of(
-            "show topology [map M]", "show maps", "show paths", "show status",
+            "show topology [map M]", "show maps", "show paths", "show status", "show config",
             "fail path P", "reinstate path P", "del path P",
             "switchgroup map M group N",
             "disablequeueing map M | maps", "restorequeueing map M | maps",
-            "set selector map M SELECTOR", "resize map M", "events");
+            "set selector map M SELECTOR", "resize map M", "reconfigure", "events");
 
     /**
      * Parses the words of one command. Keywords are case-insensitive; names (maps, paths) are
@@ -68,11 +74,12 @@ public sealed interface ManagementRequest {
         Words w = new Words(words);
         String verb = w.keyword("a command");
         ManagementRequest request = switch (verb) {
-            case "show", "list" -> switch (w.keyword("what to show (topology, maps, paths, status)")) {
+            case "show", "list" -> switch (w.keyword("what to show (topology, maps, paths, status, config)")) {
                 case "topology" -> new ShowTopology(w.atEnd() ? null : w.after("map"));
                 case "maps", "multipaths" -> new ShowMaps();
                 case "paths" -> new ShowPaths();
                 case "status", "daemon" -> new ShowStatus();
+                case "config" -> new ShowConfig();
                 default -> throw w.unknown("show");
             };
             case "fail" -> new FailPath(w.after("path"));
@@ -99,6 +106,7 @@ public sealed interface ManagementRequest {
                 yield new SetSelector(map, w.rest("a path selector, e.g. \"service-time 0\""));
             }
             case "resize" -> new ResizeMap(w.after("map"));
+            case "reconfigure" -> new Reconfigure();
             case "events" -> new Events();
             default -> throw new IllegalArgumentException("unknown command '" + String.join(" ", words) + "'; commands: "
                     + String.join(", ", GRAMMAR));

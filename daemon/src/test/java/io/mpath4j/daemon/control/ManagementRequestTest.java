@@ -35,7 +35,7 @@ class ManagementRequestTest {
     void errorsSayWhatWasExpected() {
         assertThatThrownBy(() -> ManagementRequest.parse(List.of())).hasMessageStartingWith("empty command; commands: show topology");
         assertThatThrownBy(() -> parse("frobnicate")).hasMessageStartingWith("unknown command 'frobnicate'; commands:");
-        assertThatThrownBy(() -> parse("show")).hasMessage("'show' needs what to show (topology, maps, paths, status)");
+        assertThatThrownBy(() -> parse("show")).hasMessage("'show' needs what to show (topology, maps, paths, status, config)");
         assertThatThrownBy(() -> parse("show wombats")).hasMessageStartingWith("unknown 'show wombats'");
         assertThatThrownBy(() -> parse("fail")).hasMessage("'fail' needs 'path'");
         assertThatThrownBy(() -> parse("fail map x")).hasMessage("expected 'path' after 'fail', got 'map'");
@@ -52,5 +52,35 @@ class ManagementRequestTest {
         assertThatThrownBy(() -> ManagementWire.parseRequest("{\"command\":\"show maps\"}")).hasMessageStartingWith("malformed request");
         assertThatThrownBy(() -> ManagementWire.parseRequest("{\"command\":[1]}")).hasMessageContaining("must be strings");
         assertThatThrownBy(() -> ManagementWire.parseRequest("{nope")).hasMessageStartingWith("malformed JSON line");
+    }
+
+    @Test
+    void reconfigureIsAVerbOfItsOwn() {
+        assertThat(parse("reconfigure")).isEqualTo(new ManagementRequest.Reconfigure());
+        assertThatThrownBy(() -> parse("reconfigure all")).hasMessage("unexpected 'all' after 'reconfigure'");
+    }
+
+    @Test
+    void aProcessWithoutAConfigurationFileRefusesReconfigure() {
+        DeviceRegistry registry = new DeviceRegistry();
+        ManagementReply serve = new ManagementHandler(registry, java.time.Duration.ofSeconds(1)).handle(new ManagementRequest.Reconfigure());
+        assertThat(serve.ok()).isFalse();
+        assertThat(serve.error()).startsWith("reconfigure: this process has no configuration file");
+        DaemonHooks hooks = new DaemonHooks() {
+            @Override
+            public ManagementReply reconfigure() {
+                return ManagementReply.ok("done\n", null);
+            }
+
+            @Override
+            public ManagementReply showConfig() {
+                return ManagementReply.ok("defaults {\n}\n", null);
+            }
+        };
+        ManagementHandler daemon = new ManagementHandler(registry, java.time.Duration.ofSeconds(1), hooks);
+        assertThat(daemon.handle(new ManagementRequest.Reconfigure()).text()).isEqualTo("done\n");
+        assertThat(daemon.handle(parse("show config")).text()).isEqualTo("defaults {\n}\n");
+        assertThat(new ManagementHandler(registry, java.time.Duration.ofSeconds(1)).handle(parse("show config")).error())
+                .startsWith("show config: this process has no configuration file");
     }
 }
