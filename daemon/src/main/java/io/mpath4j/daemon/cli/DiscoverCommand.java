@@ -31,6 +31,12 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Option(names = {"-v", "--verbose"}, description = "Also log session events (login, logout) on stderr.")
+    boolean verbose;
+
+    /** Held so the level sticks (JUL keeps loggers weakly): a one-shot listing prints its result, not session chatter. */
+    private static final java.util.logging.Logger ISCSI_LOG = java.util.logging.Logger.getLogger("io.mpath4j.iscsi");
+
     @Option(names = "--initiator-name", description = "Our iSCSI name (default ${DEFAULT-VALUE}).",
             defaultValue = IscsiOptions.DEFAULT_INITIATOR_NAME)
     String initiatorName;
@@ -42,6 +48,9 @@ final class DiscoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!verbose) {
+            ISCSI_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
         IscsiUri portal = IscsiUri.parse(uri);
         if (!portal.isDiscovery()) {
             throw new IllegalArgumentException("'" + portal + "' names a target and LUN; give the portal only, e.g. iscsi://"
