@@ -184,6 +184,29 @@ final class ManagementCommands {
         }
     }
 
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Open a path and add it to its unit's device: add path URI [map MAP] (NBD paths need the map: they carry no unit id).")
+    static final class Add extends Remote {
+        @Parameters(arity = "2..4", paramLabel = "path URI [map MAP]") List<String> args;
+
+        List<String> words() {
+            List<String> w = new ArrayList<>(List.of("add"));
+            w.addAll(args);
+            return w;
+        }
+    }
+
+    @Command(name = "del", mixinStandardHelpOptions = true,
+            description = "Remove a path from its device (I/O goes on over the others): del path PATH.")
+    static final class Del extends Remote {
+        @Parameters(index = "0", paramLabel = "path", description = "The word 'path'.") String keyword;
+        @Parameters(index = "1", paramLabel = "PATH", description = "Path name as `mpath show paths` prints it.") String path;
+
+        List<String> words() {
+            return List.of("del", keyword, path);
+        }
+    }
+
     @Command(name = "reconfigure", mixinStandardHelpOptions = true,
             description = "Re-read the daemon's configuration file and apply changed settings to the live devices (I/O goes on).")
     static final class Reconfigure extends Remote {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ServeCommand.class, DaemonCommand.class, DiscoverCommand.class, ConfigCommand.class,
                 ManagementCommands.Show.class, ManagementCommands.Fail.class, ManagementCommands.Reinstate.class,
                 ManagementCommands.SwitchGroup.class, ManagementCommands.DisableQueueing.class,
-                ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class, ManagementCommands.Reconfigure.class,
+                ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class, ManagementCommands.Reconfigure.class, ManagementCommands.Add.class, ManagementCommands.Del.class,
                 ManagementCommands.Events.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class MpathCommand implements Runnable {
 

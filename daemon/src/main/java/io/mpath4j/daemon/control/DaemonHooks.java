@@ -12,7 +12,13 @@ public interface DaemonHooks {
     /** The configuration the daemon runs with, in multipath.conf syntax. */
     ManagementReply showConfig();
 
-    /** For {@code mpath serve}: settings come from its command line, so both are refused. */
+    /** Opens the path at {@code uri} and adds it to its unit's device ({@code map} may be null for iSCSI). */
+    default ManagementReply addPath(String uri, String map) {
+        return ManagementReply.error("add path: only mpath daemon opens paths at run time (it has the transport settings);"
+                + " restart mpath serve with the path among its URIs");
+    }
+
+    /** For {@code mpath serve}: settings come from its command line, so these are refused. */
     DaemonHooks NONE = new DaemonHooks() {
         @Override
         public ManagementReply reconfigure() {

@@ -70,6 +70,7 @@ public final class ManagementHandler {
                 case SetSelector(String map, String selector) -> setSelector(map, selector);
                 case ResizeMap(String map) -> change("resize map " + map, registry.map(map), MultipathDevice::resize);
                 case Reconfigure() -> hooks.reconfigure();
+                case ManagementRequest.AddPath(String uri, String map) -> hooks.addPath(uri, map);
                 case ShowConfig() -> hooks.showConfig();
                 case Events() -> ManagementReply.error("'events' is a stream; the socket server answers it");
             };

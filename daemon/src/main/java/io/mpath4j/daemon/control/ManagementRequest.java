@@ -53,13 +53,19 @@ public sealed interface ManagementRequest {
     /** {@code reconfigure}: re-read the configuration file and apply changed settings to live devices. */
     record Reconfigure() implements ManagementRequest {}
 
+    /**
+     * {@code add path URI [map M]}: open a path and add it to the device of its unit (iSCSI
+     * units say their WWID; an NBD path needs the map it belongs to).
+     */
+    record AddPath(String uri, String map) implements ManagementRequest {}
+
     /** {@code events}: a live stream of state changes until the client disconnects. */
     record Events() implements ManagementRequest {}
 
     /** The commands, for help texts and the "unknown command" error. */
     List<String> GRAMMAR = List.of(
             "show topology [map M]", "show maps", "show paths", "show status", "show config",
-            "fail path P", "reinstate path P", "del path P",
+            "fail path P", "reinstate path P", "add path URI [map M]", "del path P",
             "switchgroup map M group N",
             "disablequeueing map M | maps", "restorequeueing map M | maps",
             "set selector map M SELECTOR", "resize map M", "reconfigure", "events");
@@ -85,6 +91,10 @@ public sealed interface ManagementRequest {
             case "fail" -> new FailPath(w.after("path"));
             case "reinstate" -> new ReinstatePath(w.after("path"));
             case "del", "remove" -> new DelPath(w.after("path"));
+            case "add" -> {
+                String uri = w.after("path");
+                yield new AddPath(uri, w.atEnd() ? null : w.after("map"));
+            }
             case "switchgroup", "switch" -> {
                 String map = w.after("map");
                 String group = w.after("group");

@@ -1,5 +1,9 @@
 package io.mpath4j.daemon.runtime;
 
+import io.mpath4j.nbd.client.NbdUri;
+import io.mpath4j.nbd.client.NbdPaths;
+import io.mpath4j.iscsi.IscsiUri;
+import io.mpath4j.iscsi.IscsiPaths;
 import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.daemon.config.Bindings;
@@ -56,6 +60,11 @@ public final class Daemon implements AutoCloseable {
     private MetricsExporter metrics;
     private InetSocketAddress metricsAddress;
     private boolean closed;
+    /** Transport settings of the paths opened at start, for paths added later (add path). */
+    private IscsiOptions iscsiOptions = IscsiOptions.defaults();
+    private NbdClientOptions nbdOptions = NbdClientOptions.DEFAULT;
+    /** The configured portals: an added iSCSI path through one of them logs in with its CHAP settings. */
+    private List<io.mpath4j.daemon.config.IscsiPortal> portals = List.of();
 
     private Daemon(ConfigFile file, ConfigResolver resolver, List<LiveUnit> units) {
         this.file = file;
@@ -79,6 +88,9 @@ public final class Daemon implements AutoCloseable {
         List<LiveUnit> units = new UnitAssembler(resolver, new MapNaming(resolver, bindings), engine,
                 config.nbdListeners().stream().anyMatch(NbdListener::singlePaths)).assemble(found.byWwid());
         Daemon d = new Daemon(file, resolver, units);
+        d.iscsiOptions = iscsiOptions(config, resolver);
+        d.nbdOptions = nbdOptions(resolver);
+        d.portals = List.copyOf(config.portals());
         try {
             d.serve(config, socket);
         } catch (IOException | RuntimeException e) {
@@ -121,6 +133,11 @@ public final class Daemon implements AutoCloseable {
             public ManagementReply showConfig() {
                 return Daemon.this.showConfig();
             }
+
+            @Override
+            public ManagementReply addPath(String uri, String map) {
+                return Daemon.this.addPath(uri, map);
+            }
         }));
         LOG.info("management socket " + management.socketPath());
         if (config.metricsListen().isPresent()) {
@@ -129,6 +146,108 @@ public final class Daemon implements AutoCloseable {
             metricsAddress = metrics.serve(address(config.metricsListen().get()));
             LOG.info("metrics at http://" + metricsAddress.getHostString() + ":" + metricsAddress.getPort() + "/metrics");
         }
+    }
+
+    /**
+     * {@code add path URI [map M]}: opens the path and adds it to the device of its unit, as
+     * multipathd's {@code add path} joins a new sd device to its map by WWID. iSCSI paths bring
+     * their WWID (VPD 83h); NBD paths have none, so the map names the unit. A path of a unit no
+     * device serves is closed again: new units need a restart (or reconfigure, later).
+     */
+    public synchronized ManagementReply addPath(String uri, String map) {
+        if (closed) {
+            return ManagementReply.error("add path: the daemon is stopping");
+        }
+        DeviceRegistry.Entry wanted;
+        try {
+            wanted = map == null ? null : registry.map(map);
+        } catch (IllegalArgumentException e) {
+            return ManagementReply.error("add path: " + e.getMessage());
+        }
+        List<? extends io.mpath4j.core.path.Path> opened;
+        List<String> warnings;
+        try {
+            if (uri.regionMatches(true, 0, "iscsi://", 0, 8)) {
+                IscsiUri u = withPortalChap(IscsiUri.parse(uri));
+                if (u.isDiscovery()) {
+                    return ManagementReply.error("add path: '" + uri + "' names no target and LUN");
+                }
+                // Before logging in: a second login with the path's ISID would reinstate, i.e. end, the live session.
+                String served = mapServing(u.name());
+                if (served != null) {
+                    return ManagementReply.error("add path: map " + served + " already has path " + u.name());
+                }
+                IscsiPaths.Result r = IscsiPaths.connect(List.of(u), iscsiOptions);
+                opened = r.byWwid().values().stream().flatMap(List::stream).toList();
+                warnings = r.warnings();
+            } else if (uri.regionMatches(true, 0, "nbd://", 0, 6)) {
+                if (wanted == null) {
+                    return ManagementReply.error("add path: NBD paths carry no unit identity; say which map: add path " + uri + " map MAP");
+                }
+                NbdUri u = NbdUri.parse(uri);
+                String served = mapServing(u.toString());
+                if (served != null) {
+                    return ManagementReply.error("add path: map " + served + " already has path " + u);
+                }
+                NbdPaths.Result r = NbdPaths.connect(List.of(u), wanted.device().wwid(), nbdOptions);
+                opened = r.paths();
+                warnings = r.warnings();
+            } else {
+                return ManagementReply.error("add path: '" + uri + "' is neither an iscsi:// nor an nbd:// URI");
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            return ManagementReply.error("add path: " + e.getMessage());
+        }
+        if (opened.isEmpty()) {
+            return ManagementReply.error("add path: could not open " + uri + (warnings.isEmpty() ? "" : ": " + String.join("; ", warnings)));
+        }
+        io.mpath4j.core.path.Path path = opened.getFirst();
+        String wwid = path.identity().wwid();
+        DeviceRegistry.Entry target = wanted != null ? wanted
+                : registry.all().stream().filter(e -> e.device().wwid().equals(wwid)).findFirst().orElse(null);
+        String refusal = target == null ? "unit " + wwid + " is not served by any map (a new unit needs a restart)"
+                : !target.device().wwid().equals(wwid) ? "the path leads to unit " + wwid + ", map " + target.device().name()
+                        + " is unit " + target.device().wwid()
+                : target.device().topology().paths().stream().anyMatch(p -> p.name().equals(path.identity().name()))
+                        ? "map " + target.device().name() + " already has path " + path.identity().name() : null;
+        if (refusal != null) {
+            opened.forEach(io.mpath4j.core.path.Path::close);
+            return ManagementReply.error("add path: " + refusal);
+        }
+        try {
+            target.device().addPath(path).get(CHANGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            path.close();
+            return ManagementReply.error("add path: " + e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return ManagementReply.error("add path: not done after " + CHANGE_TIMEOUT.toSeconds() + " s; it will still be applied");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ManagementReply.error("add path: interrupted");
+        }
+        LOG.info(target.device().name() + ": path " + path.identity().name() + " added by administrator");
+        return ManagementReply.ok("ok\n", java.util.Map.of("map", target.device().name(), "path", path.identity().name()));
+    }
+
+    /** The map holding a path of this name, or null. */
+    private String mapServing(String pathName) {
+        return registry.all().stream()
+                .filter(e -> e.device().topology().paths().stream().anyMatch(p -> p.name().equals(pathName)))
+                .map(e -> e.device().name()).findFirst().orElse(null);
+    }
+
+    /** A URI without credentials through a configured portal gets that portal's CHAP user and secret. */
+    private IscsiUri withPortalChap(IscsiUri u) throws IOException {
+        if (!u.user().isEmpty()) {
+            return u;
+        }
+        for (io.mpath4j.daemon.config.IscsiPortal p : portals) {
+            if (p.address().host().equals(u.host()) && p.address().port() == u.port()) {
+                IscsiUri chap = PathDiscovery.discoveryUri(p);
+                return new IscsiUri(chap.user(), chap.password(), u.host(), u.port(), u.target(), u.lun(), u.headerDigest(), u.dataDigest());
+            }
+        }
+        return u;
     }
 
     public List<String> mapNames() {

@@ -23,6 +23,8 @@ class ManagementRequestTest {
         assertThat(parse("fail path nbd://h/e")).isEqualTo(new ManagementRequest.FailPath("nbd://h/e"));
         assertThat(parse("reinstate path p1")).isEqualTo(new ManagementRequest.ReinstatePath("p1"));
         assertThat(parse("del path p1")).isEqualTo(new ManagementRequest.DelPath("p1"));
+        assertThat(parse("add path iscsi://h/iqn.x/1")).isEqualTo(new ManagementRequest.AddPath("iscsi://h/iqn.x/1", null));
+        assertThat(parse("add path nbd://h/e map mpatha")).isEqualTo(new ManagementRequest.AddPath("nbd://h/e", "mpatha"));
         assertThat(parse("switchgroup map mpatha group 2")).isEqualTo(new ManagementRequest.SwitchGroup("mpatha", 2));
         assertThat(parse("disablequeueing maps")).isEqualTo(new ManagementRequest.DisableQueueing(null));
         assertThat(parse("restorequeueing map mpatha")).isEqualTo(new ManagementRequest.RestoreQueueing("mpatha"));
@@ -80,6 +82,8 @@ class ManagementRequestTest {
         ManagementHandler daemon = new ManagementHandler(registry, java.time.Duration.ofSeconds(1), hooks);
         assertThat(daemon.handle(new ManagementRequest.Reconfigure()).text()).isEqualTo("done\n");
         assertThat(daemon.handle(parse("show config")).text()).isEqualTo("defaults {\n}\n");
+        assertThat(new ManagementHandler(registry, java.time.Duration.ofSeconds(1)).handle(parse("add path nbd://h/e map m")).error())
+                .startsWith("add path: only mpath daemon opens paths at run time");
         assertThat(new ManagementHandler(registry, java.time.Duration.ofSeconds(1)).handle(parse("show config")).error())
                 .startsWith("show config: this process has no configuration file");
     }

@@ -228,6 +228,21 @@ class DaemonIT {
             PeerProcess.run(List.of("kill", "-HUP", Long.toString(daemon.pid())), Duration.ofSeconds(10)).requireSuccess("kill -HUP");
             MpathJar.awaitOutput(daemon, "disk: reconfigured: path_selector \"round-robin 0\" -> \"queue-length 0\"");
 
+            // del path / add path: an iSCSI path leaves its map and joins it again by its WWID (CHAP from
+            // its portal's settings); an NBD path needs the map; a path to nowhere is refused
+            String iscsiB = "iscsi://127.0.0.2:" + tgt.port + "/" + tgt.iqn + "/1";
+            run(MpathJar.command("del", "path", iscsiB, "-s", socket.toString()), "del path");
+            assertThat(run(MpathJar.command("show", "paths", "-s", socket.toString()), "show paths")).doesNotContain(iscsiB);
+            assertThat(run(MpathJar.command("add", "path", iscsiB, "-s", socket.toString()), "add path")).isEqualTo("ok\n");
+            assertThat(run(MpathJar.command("show", "topology", "mpatha", "-s", socket.toString()), "show topology")).contains(iscsiB + " active");
+            PeerProcess.Result nbdWithoutMap = PeerProcess.run(MpathJar.command("add", "path", "nbd://127.0.0.1:" + portA + "/",
+                    "-s", socket.toString()), Duration.ofSeconds(30));
+            assertThat(nbdWithoutMap.exitCode()).isEqualTo(1);
+            assertThat(nbdWithoutMap.output()).contains("NBD paths carry no unit identity");
+            PeerProcess.Result again = PeerProcess.run(MpathJar.command("add", "path", iscsiB, "-s", socket.toString()), Duration.ofSeconds(30));
+            assertThat(again.exitCode()).isEqualTo(1);
+            assertThat(again.output()).contains("map mpatha already has path " + iscsiB);
+
             // SIGTERM: exports, devices and sessions closed, socket removed
             assertThat(daemon.terminate(Duration.ofSeconds(30))).isIn(0, 143);
             assertThat(daemon.output()).contains("INFO stopping").contains("INFO stopped");
