@@ -446,7 +446,13 @@ final class Connection {
             if (pairs == null) {
                 throw new ProtocolViolation("continued Text Requests are not supported");
             }
-            answer = TextCodec.encode(target.textAnswer(pairs, session == null ? null : session.node, portal));
+            java.net.InetSocketAddress local;
+            try {
+                local = (java.net.InetSocketAddress) socket.getLocalAddress();
+            } catch (IOException e) {
+                local = null;
+            }
+            answer = TextCodec.encode(target.textAnswer(pairs, session == null ? null : session.node, portal, local));
             pendingText = answer;
             pendingTextOffset = 0;
             pendingTextTtt = nextTtt.getAndIncrement();

@@ -229,9 +229,11 @@ public final class LabTarget implements AutoCloseable {
      * The answer to a Text Request (RFC 7143 §13.3, Appendix C): SendTargets=All lists every target
      * with the address of every portal; SendTargets=name that target; an empty SendTargets in a
      * normal session the session's target. Other keys are not negotiable in the full feature phase
-     * here and are answered Reject (known keys) or NotUnderstood.
+     * here and are answered Reject (known keys) or NotUnderstood. A portal listening on a wildcard
+     * address is reported with the address the request arrived at ({@code local}) when the request
+     * came through it, and is left out otherwise (an initiator cannot connect to 0.0.0.0).
      */
-    List<KeyValue> textAnswer(List<KeyValue> request, TargetNode current, Portal via) {
+    List<KeyValue> textAnswer(List<KeyValue> request, TargetNode current, Portal via, InetSocketAddress local) {
         List<KeyValue> out = new ArrayList<>();
         for (KeyValue kv : request) {
             if (!kv.key().equals("SendTargets")) {
@@ -253,6 +255,12 @@ public final class LabTarget implements AutoCloseable {
                 out.add(KeyValue.of("TargetName", n.iqn()));
                 for (Portal p : portals) {
                     InetSocketAddress a = p.address();
+                    if (a.getAddress().isAnyLocalAddress()) {
+                        if (p != via || local == null) {
+                            continue;
+                        }
+                        a = new InetSocketAddress(local.getAddress(), a.getPort());
+                    }
                     String host = a.getAddress().getHostAddress();
                     out.add(KeyValue.of("TargetAddress",
                             new TargetPortal(host, a.getPort(), OptionalInt.of(p.spec().portalGroupTag())).toText()));

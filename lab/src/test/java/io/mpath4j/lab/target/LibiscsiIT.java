@@ -118,6 +118,19 @@ class LibiscsiIT {
     }
 
     @Test
+    void multipathIoThroughBothPortals() {
+        // iscsi-test-cu's multipath suite with the same LUN through the two portals (two target port groups)
+        String first = "iscsi://" + portal() + "/" + IQN + "/0";
+        String second = "iscsi://127.0.0.2:" + target.portals().get(1).getPort() + "/" + IQN + "/0";
+        PeerProcess.Result r = run(Duration.ofSeconds(120), "iscsi-test-cu", "--dataloss", "--test=SCSI.MultipathIO.Simple",
+                first, second);
+        Summary s = Summary.parse(r.output());
+        assertThat(s.ran()).isPositive();
+        assertThat(s.failed()).as(r.output()).isZero();
+        assertThat(r.output()).doesNotContain("SKIPPED] Multipath");
+    }
+
+    @Test
     void headerDigestsRequiredByTheTarget() throws Exception {
         // libiscsi offers HeaderDigest with CRC32C and DataDigest=None: the data suites run over CRC32C headers
         try (LabTarget t = LabTarget.builder().portal("127.0.0.1", 0, 1, 1, 1)

@@ -146,7 +146,7 @@ class PortalFaultsIT {
     void aHeldWriteLandsAfterItsDelayAlthoughTheInitiatorGaveUp() throws Exception {
         start();
         IscsiSession s = session(4, new CompletableFuture<>());
-        target.faults(0).holdNextWrite(100, 100, Duration.ofSeconds(3), PortalFaults.HeldWrite.Fencing.IGNORED);
+        target.faults(0).holdNextWrite(100, 100, Duration.ofSeconds(5), PortalFaults.HeldWrite.Fencing.IGNORED);
         CompletableFuture<ScsiResult> w = s.execute(ScsiCommand.write(0, new Cdb.Write10(100, 1, false).encode(),
                 ByteBuffer.wrap(block(0x5a))));
         assertThat(eventually(5, () -> !target.faults(0).holdArmed())).as("the write met the hold").isTrue();

@@ -163,4 +163,50 @@ class ProtocolErrorIT {
             assertThat(r.receive()).isNull();
         }
     }
+
+    @Test
+    void sendTargetsForOneNameOrAnUnknownOne() throws Exception {
+        try (RawInitiator r = new RawInitiator(at)) {
+            assertThat(r.loginDiscovery().statusClass()).isZero();
+            int cmdSN = 100;
+            for (String which : List.of(IQN, "iqn.2026-11.io.mpath4j:unknown")) {
+                r.send(new Pdu.TextRequest(false, true, false, 0, cmdSN, Pdu.RESERVED_TAG, cmdSN, 0,
+                        Bytes.of(TextCodec.encode(List.of(KeyValue.of("SendTargets", which))))));
+                cmdSN++;
+                Pdu.TextResponse tr = (Pdu.TextResponse) r.receive();
+                assertThat(tr.finalPdu()).isTrue();
+                List<KeyValue> pairs = TextCodec.decode(tr.text().toByteArray());
+                if (which.equals(IQN)) {
+                    assertThat(pairs.get(0)).isEqualTo(KeyValue.of("TargetName", IQN));
+                    assertThat(pairs).filteredOn(kv -> kv.key().equals("TargetAddress")).hasSize(2);
+                } else {
+                    assertThat(pairs).isEmpty();
+                }
+            }
+            // a discovery session carries no SCSI commands
+            r.send(new Pdu.ScsiCommand(false, true, false, false, 1, 0, 5, 0, cmdSN, 0,
+                    Bytes.of(new Cdb.TestUnitReady().encode()), OptionalInt.empty(), Bytes.EMPTY));
+            assertThat(r.receive()).isInstanceOf(Pdu.Reject.class);
+        }
+    }
+
+    @Test
+    void targetWarmAndColdReset() throws Exception {
+        MemoryDisk disk = new MemoryDisk(1 << 20, 512, "reset1");
+        try (LabTarget t = LabTargetIT.twoPortals(disk).start(); RawInitiator r = new RawInitiator(t.portals().get(0))) {
+            assertThat(r.login(IQN, 11).statusClass()).isZero();
+            r.send(new Pdu.TaskManagementRequest(true, Pdu.TaskFunction.TARGET_WARM_RESET, 0, 21, Pdu.RESERVED_TAG, 100,
+                    0, 0, 0));
+            assertThat(r.receive()).isInstanceOfSatisfying(Pdu.TaskManagementResponse.class,
+                    m -> assertThat(m.response()).isEqualTo(Pdu.TaskManagementResponse.FUNCTION_COMPLETE));
+            assertThat(disk.resets.get()).isEqualTo(1);
+            r.send(new Pdu.TaskManagementRequest(true, Pdu.TaskFunction.TARGET_COLD_RESET, 0, 22, Pdu.RESERVED_TAG, 100,
+                    0, 0, 0));
+            assertThat(r.receive()).isInstanceOfSatisfying(Pdu.TaskManagementResponse.class,
+                    m -> assertThat(m.response()).isEqualTo(Pdu.TaskManagementResponse.FUNCTION_COMPLETE));
+            assertThat(r.receive()).as("after a cold reset the target closes the connection").isNull();
+            assertThat(disk.resets.get()).isEqualTo(2);
+            assertThat(PortalFaultsIT.eventually(5, () -> disk.lost.size() == 1)).as("the session ended").isTrue();
+        }
+    }
 }

@@ -82,6 +82,15 @@ final class RawInitiator implements AutoCloseable {
         return (Pdu.LoginResponse) receive();
     }
 
+    /** A one-request discovery login (operational stage only). */
+    Pdu.LoginResponse loginDiscovery() throws IOException, IscsiProtocolException {
+        List<KeyValue> keys = List.of(KeyValue.of("InitiatorName", "iqn.2026-11.io.mpath4j:raw"),
+                KeyValue.of("SessionType", "Discovery"));
+        send(new Pdu.LoginRequest(true, false, 1, 3, 0, 0, 0x80_0000_0099L, 0, 1, 0, 100, 0,
+                Bytes.of(TextCodec.encode(keys))));
+        return (Pdu.LoginResponse) receive();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
