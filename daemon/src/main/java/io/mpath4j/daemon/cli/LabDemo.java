@@ -1,17 +1,8 @@
 package io.mpath4j.daemon.cli;
 
-import io.mpath4j.core.device.DeviceConfig;
-import io.mpath4j.core.device.Engine;
-import io.mpath4j.core.device.FailbackPolicy;
 import io.mpath4j.core.device.GroupView;
 import io.mpath4j.core.device.MultipathDevice;
-import io.mpath4j.core.device.NoPathRetry;
 import io.mpath4j.core.device.Topology;
-import io.mpath4j.core.device.TopologyListing;
-import io.mpath4j.core.group.GroupingPolicies;
-import io.mpath4j.core.group.Prioritizers;
-import io.mpath4j.core.monitor.MonitorConfig;
-import io.mpath4j.core.select.PathSelectors;
 import io.mpath4j.daemon.lab.LabBench;
 import io.mpath4j.iscsi.IscsiOptions;
 import io.mpath4j.iscsi.IscsiPath;
@@ -35,15 +26,14 @@ import java.util.function.Predicate;
  */
 final class LabDemo {
 
-    private final long stepMillis;
     private final int threads;
     private final PrintStream out;
-    private final String productLabel = "MPATH4J,LAB DISK";
+    private final DemoSteps steps;
 
     LabDemo(long stepMillis, int threads, PrintStream out) {
-        this.stepMillis = stepMillis;
         this.threads = threads;
         this.out = out;
+        this.steps = new DemoSteps(out, stepMillis, "MPATH4J,LAB DISK");
     }
 
     int run() throws Exception {
@@ -77,42 +67,34 @@ final class LabDemo {
             }
             String a = lab.uri(0, 0);
             String b = lab.uri(1, 0);
-            DeviceConfig config = DeviceConfig.defaults()
-                    .withGrouping(GroupingPolicies.byKeyword("group_by_prio"))
-                    .withPrioritizer(Prioritizers.parse("alua", ""))
-                    .withSelector(() -> PathSelectors.parse("service-time 0", 1, false))
-                    .withFailback(new FailbackPolicy.Immediate())
-                    .withNoPathRetry(new NoPathRetry.Queue())
-                    .withPollingInterval(Duration.ofSeconds(1));
-            Engine engine = Engine.system(new MonitorConfig(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1)));
-            try (MultipathDevice device = new MultipathDevice("mpatha", config, engine, List.copyOf(opened.paths()))) {
+            try (MultipathDevice device = DemoSteps.aluaDevice(opened.paths())) {
                 device.addListener(e -> out.println("  event: " + e));
-                show(device, "Assembled one device from two iSCSI paths (group_by_prio, alua, service-time):");
+                steps.show(device, "Assembled one device from two iSCSI paths (group_by_prio, alua, service-time):");
                 try (DemoWorkload load = DemoWorkload.start(device, threads, 8L << 20)) {
-                    pause();
+                    steps.pause();
                     out.printf("%nWorkload running: %d threads, writes and verified reads. %s%n", threads, load.progress());
 
-                    step("ALUA flip: the target moves port group 1 (127.0.0.1) to active/non-optimized and"
+                    steps.step("ALUA flip: the target moves port group 1 (127.0.0.1) to active/non-optimized and"
                             + " port group 2 (127.0.0.2) to active/optimized.");
                     lab.portGroups().setState(1, AluaState.ACTIVE_NON_OPTIMIZED);
                     lab.portGroups().setState(2, AluaState.ACTIVE_OPTIMIZED);
                     boolean flipped = waitFor(device, t -> activePath(t, b), 10_000);
-                    pause();
-                    show(device, (flipped ? "I/O moved to 127.0.0.2, now the optimized path. "
+                    steps.pause();
+                    steps.show(device, (flipped ? "I/O moved to 127.0.0.2, now the optimized path. "
                             : "The engine has not moved I/O yet. ") + load.progress());
 
-                    step("Portal 127.0.0.2 is killed: its connections are reset and new ones refused.");
+                    steps.step("Portal 127.0.0.2 is killed: its connections are reset and new ones refused.");
                     PortalFaults killed = lab.target().faults(1);
                     killed.reset(true);
                     waitFor(device, t -> activePath(t, a), 10_000);
-                    pause();
-                    show(device, "I/O continues on 127.0.0.1 (non-optimized, the only path left). " + load.progress());
+                    steps.pause();
+                    steps.show(device, "I/O continues on 127.0.0.1 (non-optimized, the only path left). " + load.progress());
 
-                    step("Portal 127.0.0.2 is restored; the path logs in again in the background.");
+                    steps.step("Portal 127.0.0.2 is restored; the path logs in again in the background.");
                     killed.acceptNew();
                     boolean back = waitFor(device, t -> usablePaths(t) == 2 && activePath(t, b), 15_000);
-                    pause();
-                    show(device, (back ? "Failed back to the optimized path 127.0.0.2. " : "Still waiting for 127.0.0.2. ")
+                    steps.pause();
+                    steps.show(device, (back ? "Failed back to the optimized path 127.0.0.2. " : "Still waiting for 127.0.0.2. ")
                             + load.progress());
 
                     DemoWorkload.Result r = load.stopAndVerify();
@@ -152,20 +134,5 @@ final class LabDemo {
             Thread.sleep(50);
         }
         return true;
-    }
-
-    private void show(MultipathDevice device, String caption) {
-        out.println();
-        out.println(caption);
-        out.print(TopologyListing.format(device.topology(), productLabel));
-    }
-
-    private void step(String what) {
-        out.println();
-        out.println(">>> " + what);
-    }
-
-    private void pause() throws InterruptedException {
-        Thread.sleep(stepMillis);
     }
 }
