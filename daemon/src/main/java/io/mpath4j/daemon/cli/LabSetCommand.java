@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
         description = "Change a running lab target: ALUA port group states, portal faults, LUN faults, held writes; or show its status.",
         footer = {"", "Requests:", LabRequest.USAGE, "", "Examples:",
                 "  mpath lab set --control 127.0.0.1:3270 group 1 standby",
+                "  mpath lab set --control 127.0.0.1:3270 group 2 transitioning --for 5s",
                 "  mpath lab set --control 127.0.0.1:3270 portal 127.0.0.2:3260 blackhole",
                 "  mpath lab set --control 127.0.0.1:3270 lun 0 fail-next 2 3/11/00"})
 final class LabSetCommand implements Callable<Integer> {
@@ -28,6 +29,10 @@ final class LabSetCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait for the reply (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+
+    @Option(names = "--for", paramLabel = "DURATION",
+            description = "With group G STATE: pass through TRANSITIONING for this long (e.g. 5s); required with transitioning.")
+    String forDuration;
 
     @Parameters(arity = "1..*", paramLabel = "REQUEST", description = "e.g. group 2 active-optimized; status")
     List<String> words = new ArrayList<>();
@@ -39,6 +44,9 @@ final class LabSetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout must be positive");
+        }
+        if (forDuration != null) {
+            words.addAll(List.of("--for", forDuration));
         }
         LabRequest.parse(words);
         String reply = LabControl.send(LabProxyCommand.address("--control", control), words, timeoutSeconds * 1000);

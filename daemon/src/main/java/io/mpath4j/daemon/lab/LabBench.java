@@ -196,16 +196,18 @@ public final class LabBench implements AutoCloseable {
     public String apply(LabRequest r) throws IOException {
         return switch (r) {
             case LabRequest.SetGroup g -> {
-                if (portGroups == null) {
-                    throw new IllegalArgumentException("this lab target has no ALUA port groups (start it with --alua)");
+                checkGroup(g.group());
+                if (g.transition().isPresent()) {
+                    portGroups.setState(g.group(), g.state(), g.transition().get());
+                } else {
+                    portGroups.setState(g.group(), g.state());
                 }
-                if (portGroups.group(g.group()) == null) {
-                    throw new IllegalArgumentException("no port group " + g.group() + " (groups: "
-                            + portGroups.groups().stream().map(TargetPortGroup::id).toList() + ")");
-                }
-                portGroups.setState(g.group(), g.state());
-                yield "port group " + g.group() + " " + label(portGroups.group(g.group()).state())
-                        + (g.state() != portGroups.group(g.group()).state() ? " -> " + label(g.state()) : "");
+                yield groupLine(portGroups.group(g.group()));
+            }
+            case LabRequest.Transition t -> {
+                checkGroup(t.group());
+                portGroups.setState(t.group(), portGroups.targetState(t.group()), t.length());
+                yield groupLine(portGroups.group(t.group())) + " for " + t.length().toMillis() + " ms";
             }
             case LabRequest.PortalFault p -> portal(p);
             case LabRequest.FailNext f -> {
@@ -227,6 +229,21 @@ public final class LabBench implements AutoCloseable {
             case LabRequest.Status s -> status();
             case LabRequest.Stop s -> "stopping";
         };
+    }
+
+    private void checkGroup(int id) {
+        if (portGroups == null) {
+            throw new IllegalArgumentException("this lab target has no ALUA port groups (start it with --alua)");
+        }
+        if (portGroups.group(id) == null) {
+            throw new IllegalArgumentException("no port group " + id + " (groups: "
+                    + portGroups.groups().stream().map(TargetPortGroup::id).toList() + ")");
+        }
+    }
+
+    /** {@code port group 2 transitioning -> active/optimized}, or {@code port group 2 standby}. */
+    private static String groupLine(TargetPortGroup g) {
+        return "port group " + g.id() + " " + label(g.state()) + (g.state() != g.target() ? " -> " + label(g.target()) : "");
     }
 
     private LabLogicalUnit unit(int lun) {
@@ -289,8 +306,7 @@ public final class LabBench implements AutoCloseable {
         }
         if (portGroups != null) {
             for (TargetPortGroup g : portGroups.groups()) {
-                b.append("port group ").append(g.id()).append(' ').append(label(g.state()))
-                        .append(g.state() != g.target() ? " -> " + label(g.target()) : "").append('\n');
+                b.append(groupLine(g)).append('\n');
             }
         }
         for (var e : luns.units().entrySet()) {

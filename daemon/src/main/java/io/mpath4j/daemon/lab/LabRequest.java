@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
 public sealed interface LabRequest {
 
     /** The usage text of every request, for help and error messages. */
-    String USAGE = "group G STATE                      set ALUA group G: active-optimized, active-non-optimized, standby, unavailable\n"
+    String USAGE = "group G STATE [--for D]            set ALUA group G: active-optimized, active-non-optimized, standby, unavailable\n"
+            + "                                   (--for: through TRANSITIONING for D instead of --transition-time)\n"
+            + "group G transitioning --for D      group G transitions for D and returns to its state\n"
             + "portal HOST:PORT|INDEX ACTION      blackhole | reset | refuse | accept | restore | latency DURATION [JITTER]\n"
             + "lun L fail-next N K/ASC/ASCQ       the next N commands to LUN L fail with that sense (hex), e.g. 3/11/00\n"
             + "lun L clear                        clear LUN L's injected faults\n"
@@ -26,8 +29,20 @@ public sealed interface LabRequest {
             + "status                             portals, port groups, LUNs, sessions\n"
             + "stop                               stop the lab target";
 
-    /** ALUA state of one target port group. */
-    record SetGroup(int group, AluaState state) implements LabRequest {}
+    /**
+     * ALUA state of one target port group.
+     *
+     * @param transition how long the group stays TRANSITIONING first; empty: the target's
+     *     configured transition time
+     */
+    record SetGroup(int group, AluaState state, Optional<Duration> transition) implements LabRequest {
+        public SetGroup(int group, AluaState state) {
+            this(group, state, Optional.empty());
+        }
+    }
+
+    /** The group goes TRANSITIONING for {@code length}, then back to the state it had. */
+    record Transition(int group, Duration length) implements LabRequest {}
 
     /** A fault (or its end) on one portal, named by address or by index (0 = first --portal). */
     record PortalFault(String portal, PortalAction action, Duration latency, Duration jitter) implements LabRequest {}
@@ -55,10 +70,7 @@ public sealed interface LabRequest {
         }
         String verb = words.getFirst().toLowerCase(Locale.ROOT);
         return switch (verb) {
-            case "group" -> {
-                count(words, 3, 3, "group G STATE");
-                yield new SetGroup(intArg(words.get(1), "group"), state(words.get(2)));
-            }
+            case "group" -> group(words);
             case "portal" -> portal(words);
             case "lun" -> lun(words);
             case "hold-write" -> {
@@ -80,6 +92,26 @@ public sealed interface LabRequest {
             }
             default -> throw new IllegalArgumentException("unknown request '" + words.getFirst() + "'; one of:\n" + USAGE);
         };
+    }
+
+    private static LabRequest group(List<String> w) {
+        count(w, 3, 5, "group G STATE [--for DURATION]");
+        int group = intArg(w.get(1), "group");
+        Optional<Duration> length = Optional.empty();
+        if (w.size() > 3) {
+            if (w.size() != 5 || !w.get(3).equals("--for")) {
+                throw new IllegalArgumentException("'" + String.join(" ", w) + "': expected group G STATE [--for DURATION]");
+            }
+            length = Optional.of(duration(w.get(4)));
+        }
+        if (w.get(2).equalsIgnoreCase("transitioning")) {
+            if (length.isEmpty() || length.get().isZero()) {
+                throw new IllegalArgumentException("group G transitioning needs --for DURATION (e.g. --for 5s): how long"
+                        + " the group transitions before it returns to its state");
+            }
+            return new Transition(group, length.get());
+        }
+        return new SetGroup(group, state(w.get(2)), length);
     }
 
     private static LabRequest portal(List<String> w) {
@@ -130,8 +162,6 @@ public sealed interface LabRequest {
             case "active-non-optimized", "ano", "non-optimized" -> AluaState.ACTIVE_NON_OPTIMIZED;
             case "standby" -> AluaState.STANDBY;
             case "unavailable" -> AluaState.UNAVAILABLE;
-            case "transitioning" -> throw new IllegalArgumentException("transitioning is not set directly: start the"
-                    + " target with --transition-time DURATION and every change passes through it for that long");
             default -> throw new IllegalArgumentException("unknown ALUA state '" + s
                     + "' (active-optimized, active-non-optimized, standby, unavailable)");
         };

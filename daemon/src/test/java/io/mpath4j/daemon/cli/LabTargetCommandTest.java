@@ -1,6 +1,7 @@
 package io.mpath4j.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mpath4j.core.path.AccessState;
 import io.mpath4j.iscsi.IscsiInventory;
@@ -106,6 +107,10 @@ class LabTargetCommandTest {
         assertThat(aluaThrough(portal(0))).isEqualTo(AccessState.NON_OPTIMIZED);
         assertThat(aluaThrough(portal(1))).isEqualTo(AccessState.OPTIMIZED);
 
+        assertThat(set("group", "2", "transitioning", "--for", "60s"))
+                .isEqualTo("port group 2 transitioning -> active/optimized for 60000 ms");
+        assertThat(set("status")).contains("port group 2 transitioning -> active/optimized");
+        assertThat(set("group", "2", "active-optimized", "--for", "0")).isEqualTo("port group 2 active/optimized");
         assertThat(set("portal", portal(1), "refuse")).startsWith("portal " + portal(1) + " refusing");
         assertThat(set("status")).contains("port group 2 active/optimized").contains(portal(1) + " refusing");
         assertThat(set("portal", "1", "restore")).startsWith("portal " + portal(1) + " accepting");
@@ -134,6 +139,16 @@ class LabTargetCommandTest {
         Result noPortal = mpath("lab", "set", "--control", control, "portal", "10.0.0.1:3260", "reset");
         assertThat(noPortal.err()).startsWith("error: no portal '10.0.0.1:3260'");
         assertThat(set("status")).contains("accepting").doesNotContain("refusing");
+    }
+
+    @Test
+    void chapIsRequiredOfEveryInitiator() throws Exception {
+        startTarget("--chap", "lab-user:lab-secret-1234");
+        IscsiOptions o = IscsiOptions.defaults();
+        List<IscsiInventory.Target> ts = IscsiInventory.list(IscsiUri.parse("iscsi://lab-user%lab-secret-1234@" + portal(0)), o);
+        assertThat(ts.getFirst().units()).hasSize(1);
+        assertThatThrownBy(() -> IscsiInventory.list(IscsiUri.parse("iscsi://" + portal(0)), o))
+                .isInstanceOf(java.io.IOException.class);
     }
 
     @Test

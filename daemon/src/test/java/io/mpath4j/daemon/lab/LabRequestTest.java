@@ -21,6 +21,9 @@ class LabRequestTest {
         assertThat(parse("group 2 active-optimized")).isEqualTo(new LabRequest.SetGroup(2, AluaState.ACTIVE_OPTIMIZED));
         assertThat(parse("group 1 active/non-optimized")).isEqualTo(new LabRequest.SetGroup(1, AluaState.ACTIVE_NON_OPTIMIZED));
         assertThat(parse("group 1 standby")).isEqualTo(new LabRequest.SetGroup(1, AluaState.STANDBY));
+        assertThat(parse("group 1 standby --for 2s")).isEqualTo(
+                new LabRequest.SetGroup(1, AluaState.STANDBY, java.util.Optional.of(Duration.ofSeconds(2))));
+        assertThat(parse("group 2 transitioning --for 500ms")).isEqualTo(new LabRequest.Transition(2, Duration.ofMillis(500)));
         assertThat(parse("portal 127.0.0.2:3260 blackhole")).isEqualTo(
                 new LabRequest.PortalFault("127.0.0.2:3260", LabRequest.PortalAction.BLACKHOLE, Duration.ZERO, Duration.ZERO));
         assertThat(parse("portal 0 latency 50ms 1.5ms")).isEqualTo(new LabRequest.PortalFault("0",
@@ -40,9 +43,10 @@ class LabRequestTest {
     void badRequestsSayWhatIsWrong() {
         assertThatThrownBy(() -> parse("grup 1 standby")).hasMessageStartingWith("unknown request 'grup'; one of:");
         assertThatThrownBy(() -> parse("group 1 sleepy")).hasMessageContaining("unknown ALUA state 'sleepy'");
-        assertThatThrownBy(() -> parse("group 1 transitioning")).hasMessageContaining("--transition-time");
+        assertThatThrownBy(() -> parse("group 1 transitioning")).hasMessageContaining("needs --for DURATION");
+        assertThatThrownBy(() -> parse("group 1 standby for 2s")).hasMessageContaining("expected group G STATE [--for DURATION]");
         assertThatThrownBy(() -> parse("group x standby")).hasMessage("group must be a number ≥ 0, got 'x'");
-        assertThatThrownBy(() -> parse("group 1")).hasMessage("'group 1': expected group G STATE");
+        assertThatThrownBy(() -> parse("group 1")).hasMessage("'group 1': expected group G STATE [--for DURATION]");
         assertThatThrownBy(() -> parse("portal 0 explode")).hasMessageStartingWith("unknown portal action 'explode'");
         assertThatThrownBy(() -> parse("portal 0 latency fast")).hasMessageStartingWith("bad duration 'fast'");
         assertThatThrownBy(() -> parse("lun 0 fail-next 1 3/11")).hasMessageStartingWith("sense '3/11' must be KEY/ASC/ASCQ");
