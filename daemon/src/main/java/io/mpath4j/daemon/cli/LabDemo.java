@@ -110,6 +110,10 @@ final class LabDemo {
                     out.println("Zero errors while at least one path worked: that is the promise of multipath.");
                     return 0;
                 }
+            } finally {
+                // the device closes its paths asynchronously; log them out before the target goes,
+                // so that the end of the demo is not reported as a path failure
+                opened.paths().forEach(IscsiPath::close);
             }
         }
     }
