@@ -142,6 +142,18 @@ class LabTargetCommandTest {
     }
 
     @Test
+    void severalLunsOnFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path backing = dir.resolve("lab.img");
+        startTarget("--luns", "2", "--backing", backing.toString());
+        assertThat(targetOut.toString()).containsPattern("iscsi://127\\.0\\.0\\.2:\\d+/iqn\\.2026-11\\.io\\.mpath4j:lab/1");
+        assertThat(java.nio.file.Files.size(backing)).isEqualTo(8L << 20);
+        assertThat(java.nio.file.Files.size(dir.resolve("lab.img.1"))).isEqualTo(8L << 20);
+        List<IscsiInventory.Target> ts = IscsiInventory.list(IscsiUri.parse("iscsi://" + portal(0)), IscsiOptions.defaults());
+        assertThat(ts.getFirst().units()).hasSize(2);
+        assertThat(ts.getFirst().units().get(0).identity().wwid()).isNotEqualTo(ts.getFirst().units().get(1).identity().wwid());
+    }
+
+    @Test
     void chapIsRequiredOfEveryInitiator() throws Exception {
         startTarget("--chap", "lab-user:lab-secret-1234");
         IscsiOptions o = IscsiOptions.defaults();
