@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
                 "  mpath lab set --control 127.0.0.1:3270 lun 0 fail-next 2 3/11/00"})
 final class LabSetCommand implements Callable<Integer> {
 
-    @Option(names = "--control", required = true, paramLabel = "HOST:PORT", description = "The lab target's --control address.")
+    @Option(names = "--control", required = true, paramLabel = "HOST:PORT|unix:PATH",
+            description = "The lab target's --control address.")
     String control;
 
     @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait for the reply (default ${DEFAULT-VALUE}).")
@@ -49,7 +50,8 @@ final class LabSetCommand implements Callable<Integer> {
             words.addAll(List.of("--for", forDuration));
         }
         LabRequest.parse(words);
-        String reply = LabControl.send(LabProxyCommand.address("--control", control), words, timeoutSeconds * 1000);
+        String reply = LabControl.send(
+                LabControl.parseAddress(control, spec -> LabProxyCommand.address("--control", spec)), words, timeoutSeconds * 1000);
         spec.commandLine().getOut().println(reply);
         spec.commandLine().getOut().flush();
         return 0;

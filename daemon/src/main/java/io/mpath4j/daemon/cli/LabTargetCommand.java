@@ -67,8 +67,9 @@ final class LabTargetCommand implements Callable<Integer> {
     @Option(names = "--iqn", defaultValue = LabBench.DEFAULT_IQN, description = "The target name (default ${DEFAULT-VALUE}).")
     String iqn;
 
-    @Option(names = "--control", paramLabel = "HOST:PORT",
-            description = "A loopback address for `mpath lab set` (port 0 picks one, printed at start).")
+    @Option(names = "--control", paramLabel = "HOST:PORT|unix:PATH",
+            description = "Where `mpath lab set` reaches it: a loopback HOST:PORT (port 0 picks one, printed at start)"
+                    + " or a Unix socket unix:/path.")
     String control;
 
     @CommandLine.Spec
@@ -81,7 +82,8 @@ final class LabTargetCommand implements Callable<Integer> {
         for (String p : portals) {
             addresses.add(LabProxyCommand.address("--portal", p));
         }
-        InetSocketAddress controlAt = control == null ? null : LabProxyCommand.address("--control", control);
+        java.net.SocketAddress controlAt = control == null ? null
+                : LabControl.parseAddress(control, spec -> LabProxyCommand.address("--control", spec));
         int groupCount = alua ? Math.min(groups, addresses.size()) : 0;
         if (alua && groups < 1) {
             throw new IllegalArgumentException("--groups must be ≥ 1, got " + groups);
@@ -99,8 +101,7 @@ final class LabTargetCommand implements Callable<Integer> {
                 Runtime.getRuntime().addShutdownHook(hook);
                 out.print(bench.describe());
                 if (ctl != null) {
-                    InetSocketAddress c = ctl.address();
-                    out.println("control " + c.getHostString() + ":" + c.getPort());
+                    out.println("control " + LabControl.describe(ctl.address()));
                 }
                 out.println("ready");
                 out.flush();

@@ -6,8 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * The control endpoint of a running lab target: a TCP listener on a loopback address only (it
- * changes faults of the target, so it must not be reachable from elsewhere), speaking the
+ * changes faults of the target, so it must not be reachable from elsewhere) or a Unix socket
+ * ({@code unix:/path}, removed again on close), speaking the
  * management socket's framing ({@link ManagementWire}): {@code {"command":["group","2","standby"]}}
  * in, {@code {"ok":true,"text":"…"}} or {@code {"ok":false,"error":"…"}} out, one line each, as
  * many requests per connection as the client sends.
@@ -26,15 +33,46 @@ public final class LabControl implements AutoCloseable {
 
     private final LabBench bench;
     private final Consumer<String> onStop;
-    private final ServerSocket listener;
+    private final ServerSocketChannel listener;
+    private final Path socketFile;
     private final Thread acceptor;
 
-    private LabControl(LabBench bench, InetSocketAddress at, Consumer<String> onStop) throws IOException {
+    private LabControl(LabBench bench, SocketAddress at, Consumer<String> onStop) throws IOException {
         this.bench = bench;
         this.onStop = onStop;
-        this.listener = new ServerSocket();
-        listener.bind(at);
+        this.socketFile = at instanceof UnixDomainSocketAddress u ? u.getPath() : null;
+        this.listener = ServerSocketChannel.open(socketFile != null ? StandardProtocolFamily.UNIX
+                : ((InetSocketAddress) at).getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
+        try {
+            listener.bind(at);
+        } catch (IOException e) {
+            listener.close();
+            throw new IOException("cannot listen on " + describe(at) + ": " + e.getMessage(), e);
+        }
         this.acceptor = Thread.ofVirtual().name("lab-control").start(this::acceptLoop);
+    }
+
+    /**
+     * {@code unix:/path} (or an absolute path) for a Unix socket, else {@code HOST:PORT}.
+     *
+     * @param hostPort parses HOST:PORT (the command line's parser, for one error style)
+     */
+    public static SocketAddress parseAddress(String spec, java.util.function.Function<String, InetSocketAddress> hostPort) {
+        if (spec.startsWith("unix:") || spec.startsWith("/")) {
+            String path = spec.startsWith("unix:") ? spec.substring(5) : spec;
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("--control 'unix:' needs a path, e.g. unix:/tmp/lab.sock");
+            }
+            return UnixDomainSocketAddress.of(path);
+        }
+        return hostPort.apply(spec);
+    }
+
+    /** {@code unix:/path} or {@code host:port}. */
+    public static String describe(SocketAddress a) {
+        return a instanceof UnixDomainSocketAddress u ? "unix:" + u.getPath()
+                : ((InetSocketAddress) a).getHostString() + ":" + ((InetSocketAddress) a).getPort();
     }
 
     /**
@@ -42,34 +80,40 @@ public final class LabControl implements AutoCloseable {
      *
      * @param onStop called (with the reason) when a client sends {@code stop}
      */
-    public static LabControl start(LabBench bench, InetSocketAddress at, Consumer<String> onStop) throws IOException {
-        InetAddress a = at.getAddress();
-        if (a == null || !a.isLoopbackAddress()) {
-            throw new IllegalArgumentException("--control " + at.getHostString() + ":" + at.getPort()
-                    + " must be a loopback address (127.0.0.0/8 or ::1): it changes the target's faults");
+    public static LabControl start(LabBench bench, SocketAddress at, Consumer<String> onStop) throws IOException {
+        if (at instanceof InetSocketAddress inet) {
+            InetAddress a = inet.getAddress();
+            if (a == null || !a.isLoopbackAddress()) {
+                throw new IllegalArgumentException("--control " + describe(at) + " must be a loopback address"
+                        + " (127.0.0.0/8 or ::1) or unix:/path: it changes the target's faults");
+            }
+        } else if (Files.exists(((UnixDomainSocketAddress) at).getPath())) {
+            throw new IllegalArgumentException("--control " + describe(at) + ": the file exists (another lab target?);"
+                    + " remove it or choose another path");
         }
         return new LabControl(bench, at, onStop);
     }
 
-    public InetSocketAddress address() {
-        return (InetSocketAddress) listener.getLocalSocketAddress();
+    /** Where it listens (an ephemeral port resolved). */
+    public SocketAddress address() throws IOException {
+        return listener.getLocalAddress();
     }
 
     private void acceptLoop() {
-        while (!listener.isClosed()) {
+        while (listener.isOpen()) {
             try {
-                Socket s = listener.accept();
+                SocketChannel s = listener.accept();
                 Thread.ofVirtual().name("lab-control-client").start(() -> serve(s));
             } catch (IOException e) {
-                if (!listener.isClosed()) {
+                if (listener.isOpen()) {
                     LOG.log(System.Logger.Level.WARNING, "lab control: accept failed: " + e.getMessage());
                 }
             }
         }
     }
 
-    private void serve(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+    private void serve(SocketChannel s) {
+        try (s; InputStream in = Channels.newInputStream(s); OutputStream out = Channels.newOutputStream(s)) {
             for (String line = ManagementWire.readLine(in); line != null; line = ManagementWire.readLine(in)) {
                 if (line.isBlank()) {
                     continue;
@@ -102,26 +146,39 @@ public final class LabControl implements AutoCloseable {
         return reply;
     }
 
-    /** Sends one request to a lab target's control endpoint and returns its reply text. */
-    public static String send(InetSocketAddress at, List<String> words, int timeoutMillis) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(at, timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
-            s.getOutputStream().write(ManagementWire.request(words));
-            s.getOutputStream().flush();
-            String line = ManagementWire.readLine(s.getInputStream());
-            if (line == null) {
-                throw new IOException("the lab target at " + at.getHostString() + ":" + at.getPort() + " closed the connection without a reply");
+    /**
+     * Sends one request to a lab target's control endpoint and returns its reply text. A TCP
+     * endpoint is given {@code timeoutMillis} to connect and to answer; a Unix socket is local.
+     */
+    public static String send(SocketAddress at, List<String> words, int timeoutMillis) throws IOException {
+        try {
+            if (at instanceof InetSocketAddress inet) {
+                try (java.net.Socket s = new java.net.Socket()) {
+                    s.connect(inet, timeoutMillis);
+                    s.setSoTimeout(timeoutMillis);
+                    return exchange(at, s.getInputStream(), s.getOutputStream(), words);
+                }
             }
-            Map<String, Object> reply = ManagementWire.parseObject(line);
-            if (Boolean.TRUE.equals(reply.get("ok"))) {
-                return String.valueOf(reply.get("text"));
+            try (SocketChannel ch = SocketChannel.open(at)) {
+                return exchange(at, Channels.newInputStream(ch), Channels.newOutputStream(ch), words);
             }
-            throw new IllegalArgumentException(String.valueOf(reply.get("error")));
-        } catch (java.net.ConnectException e) {
-            throw new IOException("no lab target control endpoint at " + at.getHostString() + ":" + at.getPort()
-                    + " (" + e.getMessage() + ")");
+        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+            throw new IOException("no lab target control endpoint at " + describe(at) + " (" + e.getMessage() + ")");
         }
+    }
+
+    private static String exchange(SocketAddress at, InputStream in, OutputStream out, List<String> words) throws IOException {
+        out.write(ManagementWire.request(words));
+        out.flush();
+        String line = ManagementWire.readLine(in);
+        if (line == null) {
+            throw new IOException("the lab target at " + describe(at) + " closed the connection without a reply");
+        }
+        Map<String, Object> reply = ManagementWire.parseObject(line);
+        if (Boolean.TRUE.equals(reply.get("ok"))) {
+            return String.valueOf(reply.get("text"));
+        }
+        throw new IllegalArgumentException(String.valueOf(reply.get("error")));
     }
 
     @Override
@@ -132,5 +189,12 @@ public final class LabControl implements AutoCloseable {
             // closing a listener: nothing to do if it fails
         }
         acceptor.interrupt();
+        if (socketFile != null) {
+            try {
+                Files.deleteIfExists(socketFile);
+            } catch (IOException ignored) {
+                // a stale socket file is refused with a clear message at the next start
+            }
+        }
     }
 }

@@ -28,10 +28,11 @@ class LabTargetCommandTest {
     private Thread target;
     private final int[] exit = {-1};
     private String control;
+    private String controlArg = "127.0.0.1:0";
 
     private void startTarget(String... extra) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("lab", "target", "--portal", "127.0.0.1:0", "--portal",
-                "127.0.0.2:0", "--size", "8M", "--control", "127.0.0.1:0"));
+                "127.0.0.2:0", "--size", "8M", "--control", controlArg));
         args.addAll(List.of(extra));
         CommandLine cli = MpathCommand.commandLine();
         cli.setOut(new PrintWriter(targetOut, true));
@@ -42,7 +43,7 @@ class LabTargetCommandTest {
             Thread.sleep(20);
         }
         assertThat(targetOut.toString()).as("lab target output").contains("ready");
-        Matcher m = Pattern.compile("control (127\\.0\\.0\\.1:\\d+)").matcher(targetOut.toString());
+        Matcher m = Pattern.compile("control (\\S+)").matcher(targetOut.toString());
         assertThat(m.find()).isTrue();
         control = m.group(1);
     }
@@ -151,6 +152,20 @@ class LabTargetCommandTest {
         List<IscsiInventory.Target> ts = IscsiInventory.list(IscsiUri.parse("iscsi://" + portal(0)), IscsiOptions.defaults());
         assertThat(ts.getFirst().units()).hasSize(2);
         assertThat(ts.getFirst().units().get(0).identity().wwid()).isNotEqualTo(ts.getFirst().units().get(1).identity().wwid());
+    }
+
+    @Test
+    void aUnixSocketControlEndpointIsRemovedAtStop(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path socket = dir.resolve("lab.sock");
+        controlArg = "unix:" + socket;
+        startTarget("--alua");
+        assertThat(control).isEqualTo("unix:" + socket);
+        assertThat(set("group", "2", "standby")).isEqualTo("port group 2 standby");
+        Result taken = mpath("lab", "target", "--portal", "127.0.0.1:0", "--size", "8M", "--control", control);
+        assertThat(taken.err()).contains("the file exists");
+        assertThat(set("stop")).isEqualTo("stopping");
+        target.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(socket).doesNotExist();
     }
 
     @Test
