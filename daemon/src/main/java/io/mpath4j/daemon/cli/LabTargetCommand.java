@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         description = {"Run the lab iSCSI target in the foreground: real logical units (memory or file), several portals,"
                 + " optional ALUA port groups, CHAP; faults and ALUA states change at run time through `mpath lab set`."},
         footer = {"", "Example:",
-                "  mpath lab target --portal 127.0.0.1:3260 --portal 127.0.0.2:3260 --size 64M --alua --control 127.0.0.1:3270",
+                "  mpath lab target --portal 127.0.0.1:3260 --portal 127.0.0.2:3260 --size 64M \\",
+                "      --alua --control 127.0.0.1:3270",
                 "  mpath lab set --control 127.0.0.1:3270 group 1 standby", "", "Requests of `mpath lab set`:",
                 LabRequest.USAGE})
 final class LabTargetCommand implements Callable<Integer> {

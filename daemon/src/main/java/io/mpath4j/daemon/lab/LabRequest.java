@@ -19,15 +19,16 @@ import java.util.regex.Pattern;
 public sealed interface LabRequest {
 
     /** The usage text of every request, for help and error messages. */
-    String USAGE = "group G STATE [--for D]            set ALUA group G: active-optimized, active-non-optimized, standby, unavailable\n"
-            + "                                   (--for: through TRANSITIONING for D instead of --transition-time)\n"
-            + "group G transitioning --for D      group G transitions for D and returns to its state\n"
-            + "portal HOST:PORT|INDEX ACTION      blackhole | reset | refuse | accept | restore | latency DURATION [JITTER]\n"
-            + "lun L fail-next N K/ASC/ASCQ       the next N commands to LUN L fail with that sense (hex), e.g. 3/11/00\n"
-            + "lun L clear                        clear LUN L's injected faults\n"
-            + "hold-write LBA COUNT DURATION      hold the next write touching LBA..LBA+COUNT-1 for DURATION (every portal)\n"
-            + "status                             portals, port groups, LUNs, sessions\n"
-            + "stop                               stop the lab target";
+    String USAGE = "group G STATE [--for D]       active-optimized | active-non-optimized | standby\n"
+            + "                              | unavailable (--for: TRANSITIONING for D first)\n"
+            + "group G transitioning --for D transitions for D, then back to its state\n"
+            + "portal HOST:PORT|I ACTION     blackhole | reset | refuse | accept | restore\n"
+            + "                              | latency DURATION [JITTER]  (I: index from 0)\n"
+            + "lun L fail-next N K/ASC/ASCQ  the next N commands fail with that sense (hex)\n"
+            + "lun L clear                   clear LUN L's injected faults\n"
+            + "hold-write LBA COUNT D        hold the next write touching those LBAs for D\n"
+            + "status                        portals, port groups, LUNs, sessions\n"
+            + "stop                          stop the lab target";
 
     /**
      * ALUA state of one target port group.
