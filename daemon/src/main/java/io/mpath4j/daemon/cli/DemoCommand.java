@@ -29,15 +29,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mpath demo}: a multipath device over two real NBD paths on loopback, under a verifying
+ * {@code mpath demo}: by default {@link LabDemo}, two real iSCSI paths to the in-process lab target
+ * with ALUA port groups. {@code mpath demo --nbd}: a multipath device over two real NBD paths on loopback, under a verifying
  * workload, through a server crash (fault injected), the failover, the server's return and the
  * failback. The NBD servers are in-process (our own export, serving one memory disk at 127.0.0.1
  * and 127.0.0.2), so the demo needs no root and no installs; the paths are real TCP connections
  * speaking NBD.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show multipath failover and failback on two real NBD paths over loopback (no root, no installs).",
-                "--simulated shows ALUA port groups on simulated paths instead."})
+        description = {"Show multipath failover and failback on two real iSCSI paths over loopback to the in-process lab"
+                + " target: an ALUA flip, a portal killed and restored (no root, no installs).",
+                "--nbd uses two NBD paths instead; --simulated simulated paths in ALUA port groups."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final String WWID = "3600nbd0d3m0000000000000000000001";
@@ -50,8 +52,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "8", description = "Workload threads (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--simulated", description = "Simulated paths in two ALUA port groups instead of NBD.")
+    @Option(names = "--simulated", description = "Simulated paths in two ALUA port groups instead of iSCSI.")
     boolean simulated;
+
+    @Option(names = "--nbd", description = "Two NBD paths (no ALUA) instead of iSCSI: a server crash and its return.")
+    boolean nbd;
 
     private final PrintStream out = System.out;
 
@@ -61,7 +66,13 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--step must be ≥ 100 ms and --threads between 1 and 256");
         }
         ENGINE_LOG.setLevel(Level.WARNING);
-        return simulated ? new SimulatedDemo(stepMillis, threads, out).run() : nbd();
+        if (simulated && nbd) {
+            throw new IllegalArgumentException("--simulated and --nbd exclude each other");
+        }
+        if (simulated) {
+            return new SimulatedDemo(stepMillis, threads, out).run();
+        }
+        return nbd ? nbd() : new LabDemo(stepMillis, threads, out).run();
     }
 
     private int nbd() throws Exception {
@@ -70,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
                 process (mpath4j's own NBD export, serving one 64 MiB memory disk at 127.0.0.1 and at
                 127.0.0.2); the client side opens one NBD connection to each and builds one multipath
                 device from them. Then the demo crashes one server and brings it back.
-                (`mpath demo --simulated` shows ALUA port groups on simulated paths.)
+                (`mpath demo` shows iSCSI with ALUA; `mpath demo --simulated` simulated paths.)
                 """);
         SimulatedMedium disk = new SimulatedMedium(64L << 20, 512);
         Engine backendEngine = new Engine(io.mpath4j.core.time.SystemTimeSource.instance(),

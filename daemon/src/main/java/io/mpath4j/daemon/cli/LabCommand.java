@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
  * that the lab target ({@code lab target}, {@code lab set}) joins {@code lab proxy} here.
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = "Lab tools to rehearse failover: a fault proxy (and, later, a lab iSCSI target).",
-        subcommands = {LabProxyCommand.class})
+        description = "Lab tools to rehearse failover: a lab iSCSI target with ALUA and faults, and a fault proxy.",
+        subcommands = {LabProxyCommand.class, LabTargetCommand.class, LabSetCommand.class})
 final class LabCommand implements Runnable {
 
     @CommandLine.Spec

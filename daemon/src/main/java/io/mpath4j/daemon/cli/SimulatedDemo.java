@@ -1,17 +1,8 @@
 package io.mpath4j.daemon.cli;
 
-import io.mpath4j.core.device.DeviceConfig;
-import io.mpath4j.core.device.Engine;
-import io.mpath4j.core.device.FailbackPolicy;
 import io.mpath4j.core.device.MultipathDevice;
-import io.mpath4j.core.device.NoPathRetry;
-import io.mpath4j.core.device.TopologyListing;
-import io.mpath4j.core.group.GroupingPolicies;
-import io.mpath4j.core.group.Prioritizers;
-import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.path.AccessState;
 import io.mpath4j.core.path.PathIdentity;
-import io.mpath4j.core.select.PathSelectors;
 import io.mpath4j.core.sim.SimulatedMedium;
 import io.mpath4j.core.sim.SimulatedPath;
 import io.mpath4j.core.time.SystemTimeSource;
@@ -28,14 +19,14 @@ final class SimulatedDemo {
 
     private static final String WWID = "36001405d3m0000000000000000000001";
 
-    private final long stepMillis;
     private final int threads;
     private final PrintStream out;
+    private final DemoSteps steps;
 
     SimulatedDemo(long stepMillis, int threads, PrintStream out) {
-        this.stepMillis = stepMillis;
         this.threads = threads;
         this.out = out;
+        this.steps = new DemoSteps(out, stepMillis, "MPATH4J,SIMULATED");
     }
 
     int run() throws Exception {
@@ -51,37 +42,29 @@ final class SimulatedDemo {
                 path("sim:portal-a2", 1, AccessState.OPTIMIZED, medium, time, 150),
                 path("sim:portal-b1", 2, AccessState.NON_OPTIMIZED, medium, time, 400),
                 path("sim:portal-b2", 2, AccessState.NON_OPTIMIZED, medium, time, 400));
-        DeviceConfig config = DeviceConfig.defaults()
-                .withGrouping(GroupingPolicies.byKeyword("group_by_prio"))
-                .withPrioritizer(Prioritizers.parse("alua", ""))
-                .withSelector(() -> PathSelectors.parse("service-time 0", 1, false))
-                .withFailback(new FailbackPolicy.Immediate())
-                .withNoPathRetry(new NoPathRetry.Queue())
-                .withPollingInterval(Duration.ofSeconds(1));
-        Engine engine = Engine.system(new MonitorConfig(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1)));
-        try (MultipathDevice device = new MultipathDevice("mpatha", config, engine, paths)) {
+        try (MultipathDevice device = DemoSteps.aluaDevice(paths)) {
             device.addListener(e -> out.println("  event: " + e));
-            show(device, "Assembled one device from four paths (group_by_prio, alua, service-time):");
+            steps.show(device, "Assembled one device from four paths (group_by_prio, alua, service-time):");
             try (DemoWorkload load = DemoWorkload.start(device, threads, 4L << 20)) {
-                pause();
+                steps.pause();
                 out.printf("%nWorkload running: %d threads, writes and verified reads. %s%n", threads, load.progress());
 
-                step("Path sim:portal-a1 loses its connection (TCP reset).");
+                steps.step("Path sim:portal-a1 loses its connection (TCP reset).");
                 paths.get(0).setDown("connection reset by peer");
-                pause();
-                show(device, "I/O continues on sim:portal-a2. " + load.progress());
+                steps.pause();
+                steps.show(device, "I/O continues on sim:portal-a2. " + load.progress());
 
-                step("The array moves port group 1 to ALUA standby (sim:portal-a2 too).");
+                steps.step("The array moves port group 1 to ALUA standby (sim:portal-a2 too).");
                 paths.get(1).setAccessState(AccessState.STANDBY, true);
-                pause();
-                show(device, "Failed over to the non-optimized group. " + load.progress());
+                steps.pause();
+                steps.show(device, "Failed over to the non-optimized group. " + load.progress());
 
-                step("Port group 1 returns: a1 reconnects, a2 becomes active/optimized again.");
+                steps.step("Port group 1 returns: a1 reconnects, a2 becomes active/optimized again.");
                 paths.get(0).setUp();
                 paths.get(1).setAccessState(AccessState.OPTIMIZED, true);
-                pause();
-                pause();
-                show(device, "Failed back (failback immediate). " + load.progress());
+                steps.pause();
+                steps.pause();
+                steps.show(device, "Failed back (failback immediate). " + load.progress());
 
                 DemoWorkload.Result r = load.stopAndVerify();
                 out.printf("%nResult: %,d I/Os, %d I/O errors, %d data mismatches, longest completion gap %d ms,"
@@ -104,20 +87,5 @@ final class SimulatedDemo {
         p.setAccessState(access, false);
         p.setLatency(Duration.ofNanos(latencyMicros * 1000));
         return p;
-    }
-
-    private void show(MultipathDevice device, String caption) {
-        out.println();
-        out.println(caption);
-        out.print(TopologyListing.format(device.topology(), "MPATH4J,SIMULATED"));
-    }
-
-    private void step(String what) {
-        out.println();
-        out.println(">>> " + what);
-    }
-
-    private void pause() throws InterruptedException {
-        Thread.sleep(stepMillis);
     }
 }

@@ -13,28 +13,29 @@ import java.util.Map;
  * The management socket's framing: one JSON object per line, UTF-8, each way. A request is
  * {@code {"command":["show","topology"]}}; a reply is a {@link ManagementReply}; the
  * {@code events} stream sends {@code {"event":{…},"text":"…"}} lines until either side closes.
+ * The lab target's control endpoint ({@code mpath lab set}) speaks the same framing.
  * Lines are capped so that a misbehaving client cannot make the daemon buffer without bound.
  */
-final class ManagementWire {
+public final class ManagementWire {
 
     /** Far above any real command; a line longer than this is an error, not a buffer to grow. */
     static final int MAX_LINE = 64 * 1024;
 
     private ManagementWire() {}
 
-    static byte[] request(List<String> words) throws IOException {
+    public static byte[] request(List<String> words) throws IOException {
         return line(Map.of("command", words));
     }
 
     /** Nulls are written, not dropped: a field is always there, so scripts need no existence checks. */
     private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
 
-    static byte[] line(Object json) throws IOException {
+    public static byte[] line(Object json) throws IOException {
         return (WRITER.asString(json) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The command words of a request line. */
-    static List<String> parseRequest(String line) {
+    public static List<String> parseRequest(String line) {
         Map<String, Object> m = parseObject(line);
         if (!(m.get("command") instanceof List<?> words) || words.isEmpty()) {
             throw new IllegalArgumentException("malformed request: expected {\"command\":[\"word\", …]}");
@@ -49,7 +50,7 @@ final class ManagementWire {
         return out;
     }
 
-    static Map<String, Object> parseObject(String line) {
+    public static Map<String, Object> parseObject(String line) {
         try {
             return JSON.std.mapFrom(line);
         } catch (IOException | RuntimeException e) {
@@ -62,7 +63,7 @@ final class ManagementWire {
      *
      * @throws IOException when the line exceeds {@link #MAX_LINE} bytes
      */
-    static String readLine(InputStream in) throws IOException {
+    public static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         int b;
         while ((b = in.read()) >= 0) {

@@ -27,8 +27,21 @@ class DemoCommandTest {
     }
 
     @Test
-    void nbdDemoSurvivesAServerCrashWithoutErrors() {
+    void labDemoFlipsAluaAndSurvivesAPortalKillWithoutErrors() {
         String out = run("demo", "--step", "300", "--threads", "4");
+        assertThat(out).contains("two REAL iSCSI paths")
+                .contains("port group 1 active/optimized").contains("port group 2 active/non-optimized")
+                .contains(">>> ALUA flip")
+                .contains("I/O moved to 127.0.0.2, now the optimized path.")
+                .containsPattern("iscsi://127\\.0\\.0\\.2:\\d+/\\S+ failed faulty")   // the killed portal's path
+                .contains("Failed back to the optimized path 127.0.0.2.")
+                .containsPattern("Result: [0-9,]+ I/Os, 0 I/O errors, 0 data mismatches")
+                .containsPattern("Longest I/O stall: \\d+ ms; 0 errors, 0 mismatches.");
+    }
+
+    @Test
+    void nbdDemoSurvivesAServerCrashWithoutErrors() {
+        String out = run("demo", "--nbd", "--step", "300", "--threads", "4");
         assertThat(out).contains("two REAL NBD paths")
                 .containsPattern("nbd://127\\.0\\.0\\.2:\\d+/disk failed faulty")   // the crashed server's path
                 .contains("path reinstated")

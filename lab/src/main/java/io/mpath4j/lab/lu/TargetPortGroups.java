@@ -170,7 +170,31 @@ public final class TargetPortGroups {
      */
     public void setState(int groupId, AluaState state) {
         checkSettable(state);
-        change(List.of(new SetTargetPortGroupsParameters.Entry(state, groupId)), 2, null);
+        change(List.of(new SetTargetPortGroupsParameters.Entry(state, groupId)), 2, null, transitionNanos, false);
+    }
+
+    /**
+     * Moves a group to {@code state} through TRANSITIONING for {@code transition} instead of the
+     * configured transition time — also when it is in {@code state} already, so a lab user can
+     * make a group transition and come back ({@code mpath lab set … group G transitioning --for 5s}).
+     * Zero: at once, as {@link #setState(int, AluaState)} without a transition time.
+     */
+    public void setState(int groupId, AluaState state, Duration transition) {
+        checkSettable(state);
+        if (transition.isNegative()) {
+            throw new IllegalArgumentException("negative transition time: " + transition);
+        }
+        change(List.of(new SetTargetPortGroupsParameters.Entry(state, groupId)), 2, null, transition.toNanos(),
+                !transition.isZero());
+    }
+
+    /** The state a group is heading for: its state, or where its transition ends. */
+    public AluaState targetState(int groupId) {
+        TargetPortGroup g = group(groupId);
+        if (g == null) {
+            throw new IllegalArgumentException("no target port group " + groupId);
+        }
+        return g.target();
     }
 
     /** A snapshot of one group (with any due transition completed), or null. */
@@ -271,10 +295,11 @@ public final class TargetPortGroups {
                 throw TaskFailure.check(Sense.INVALID_FIELD_IN_PARAMETER_LIST);
             }
         }
-        change(p.entries(), 1, nexus);
+        change(p.entries(), 1, nexus, transitionNanos, false);
     }
 
-    private void change(List<SetTargetPortGroupsParameters.Entry> entries, int statusCode, Nexus except) {
+    private void change(List<SetTargetPortGroupsParameters.Entry> entries, int statusCode, Nexus except,
+                        long transition, boolean evenIfUnchanged) {
         List<Nexus> notify;
         synchronized (this) {
             notify = new ArrayList<>(resolve());
@@ -285,14 +310,14 @@ public final class TargetPortGroups {
                     throw new IllegalArgumentException("no target port group " + e.groupId());
                 }
                 AluaState to = e.state();
-                if (g.state == to && g.target == to) {
+                if (g.state == to && g.target == to && !evenIfUnchanged) {
                     continue;
                 }
                 g.statusCode = statusCode;
                 g.target = to;
-                if (transitionNanos > 0) {
+                if (transition > 0) {
                     g.state = AluaState.TRANSITIONING;
-                    g.transitionEndsAt = nanoClock.getAsLong() + transitionNanos;
+                    g.transitionEndsAt = nanoClock.getAsLong() + transition;
                 } else {
                     g.state = to;
                 }

@@ -110,6 +110,22 @@ class AluaTest {
     }
 
     @Test
+    void aTransitionOfAGivenLengthEvenIntoTheSameState() throws Exception {
+        LuHarness h = harness(Duration.ZERO, true);
+        h.lu().portGroups().setState(1, AluaState.ACTIVE_OPTIMIZED, Duration.ofSeconds(5));
+        assertThat(h.lu().portGroups().group(1).state()).isEqualTo(AluaState.TRANSITIONING);
+        assertThat(h.lu().portGroups().targetState(1)).isEqualTo(AluaState.ACTIVE_OPTIMIZED);
+        assertSense(h.exec(A, new Cdb.Read10(0, 1, false), null), Sense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        assertSense(h.exec(A, new Cdb.Read10(0, 1, false), null), Sense.NOT_READY_TRANSITION);
+        clock.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertSense(h.exec(A, new Cdb.Read10(0, 1, false), null), Sense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        assertGood(h.exec(A, new Cdb.Read10(0, 1, false), null));
+        // without a length the configured time (zero here) applies: at once
+        h.lu().portGroups().setState(2, AluaState.STANDBY, Duration.ZERO);
+        assertThat(h.lu().portGroups().group(2).state()).isEqualTo(AluaState.STANDBY);
+    }
+
+    @Test
     void setTargetPortGroupsIsExplicitAndSparesTheSender() throws Exception {
         LuHarness h = harness(Duration.ZERO, true);
         byte[] p = new SetTargetPortGroupsParameters(List.of(
