@@ -56,6 +56,7 @@ public final class ConfigLoader {
     private final List<NbdEndpoint> endpoints = new ArrayList<>();
     private final List<NbdListener> listeners = new ArrayList<>();
     private Optional<HostPort> metricsListen = Optional.empty();
+    private Optional<java.nio.file.Path> fuseMountpoint = Optional.empty();
     /** Keywords of the section last read by {@link #settings} whose value was refused (already reported). */
     private final java.util.Set<String> refused = new java.util.HashSet<>();
 
@@ -72,7 +73,7 @@ public final class ConfigLoader {
         loader.top(top);
         MpathConfig config = new MpathConfig(loader.defaults, loader.blacklist, loader.exceptions, loader.devices,
                 loader.overrides, loader.multipaths, loader.initiatorName, loader.portals, loader.endpoints,
-                loader.listeners, loader.metricsListen);
+                loader.listeners, loader.metricsListen, loader.fuseMountpoint);
         if (!loader.diagnostics.hasErrors()) {
             loader.checkCombinations(config);
         }
@@ -234,6 +235,10 @@ public final class ConfigLoader {
             metrics(s);
             return;
         }
+        if (s.name().equals("fuse")) {
+            fuse(s);
+            return;
+        }
         Map<String, Setting> all = byKeyword(settings(s, Scope.EXPORT_NBD, Layer.DEFAULTS));
         Setting listen = all.get("listen");
         if (listen == null) {
@@ -243,6 +248,25 @@ public final class ConfigLoader {
         Setting singlePaths = all.get("single_paths");
         listeners.add(new NbdListener(HostPort.parse(listen.value(), NbdUri.DEFAULT_PORT),
                 singlePaths != null && ValueChecks.yes(singlePaths.value()), s.at()));
+    }
+
+    /** {@code export { fuse { mountpoint DIR } }}: one FUSE mount per daemon, every device a file in it. */
+    private void fuse(Section s) {
+        Setting mountpoint = byKeyword(settings(s, Scope.EXPORT_FUSE, Layer.DEFAULTS)).get("mountpoint");
+        if (mountpoint == null) {
+            missing(s.at(), "mountpoint", "fuse export without mountpoint");
+            return;
+        }
+        if (fuseMountpoint.isPresent()) {
+            diagnostics.error(s.at(), "a second fuse export; the daemon mounts one directory");
+            return;
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(mountpoint.value());
+        if (!dir.isAbsolute()) {
+            diagnostics.error(mountpoint.at(), "mountpoint must be an absolute path, got '" + mountpoint.value() + "'");
+            return;
+        }
+        fuseMountpoint = Optional.of(dir);
     }
 
     /** {@code export { metrics { listen ADDR:PORT } }}: one Prometheus endpoint per daemon. */

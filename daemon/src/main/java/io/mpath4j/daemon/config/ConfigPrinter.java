@@ -82,7 +82,7 @@ public final class ConfigPrinter {
             }
             close(0);
         }
-        if (!c.nbdListeners().isEmpty() || c.metricsListen().isPresent()) {
+        if (!c.nbdListeners().isEmpty() || c.metricsListen().isPresent() || c.fuseMountpoint().isPresent()) {
             open(0, "export");
             for (NbdListener l : c.nbdListeners()) {
                 open(1, "nbd");
@@ -93,6 +93,11 @@ public final class ConfigPrinter {
             if (c.metricsListen().isPresent()) {
                 open(1, "metrics");
                 entry(2, "listen", c.metricsListen().get().toString());
+                close(1);
+            }
+            if (c.fuseMountpoint().isPresent()) {
+                open(1, "fuse");
+                entry(2, "mountpoint", c.fuseMountpoint().get().toString());
                 close(1);
             }
             close(0);

@@ -14,14 +14,15 @@ import java.util.Optional;
  * @param multipaths the {@code multipaths} section
  * @param initiatorName {@code iscsi { initiator_name … }}
  * @param metricsListen {@code export { metrics { listen … } }}: where the daemon serves Prometheus metrics
+ * @param fuseMountpoint {@code export { fuse { mountpoint … } }}: where every device appears as a file
  */
 public record MpathConfig(Attributes defaults, List<BlacklistRule> blacklist, List<BlacklistRule> exceptions,
         List<DeviceEntry> devices, Attributes overrides, List<MultipathEntry> multipaths,
         Optional<String> initiatorName, List<IscsiPortal> portals, List<NbdEndpoint> nbdEndpoints,
-        List<NbdListener> nbdListeners, Optional<HostPort> metricsListen) {
+        List<NbdListener> nbdListeners, Optional<HostPort> metricsListen, Optional<java.nio.file.Path> fuseMountpoint) {
 
     public static final MpathConfig EMPTY = new MpathConfig(Attributes.EMPTY, List.of(), List.of(), List.of(),
-            Attributes.EMPTY, List.of(), Optional.empty(), List.of(), List.of(), List.of(), Optional.empty());
+            Attributes.EMPTY, List.of(), Optional.empty(), List.of(), List.of(), List.of(), Optional.empty(), Optional.empty());
 
     public MpathConfig {
         Objects.requireNonNull(defaults, "defaults");
@@ -35,6 +36,7 @@ public record MpathConfig(Attributes defaults, List<BlacklistRule> blacklist, Li
         nbdEndpoints = List.copyOf(nbdEndpoints);
         nbdListeners = List.copyOf(nbdListeners);
         Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(fuseMountpoint, "fuseMountpoint");
     }
 
     public Optional<MultipathEntry> multipath(String wwid) {

@@ -25,7 +25,8 @@ public enum Scope {
     ENDPOINT("endpoint"),
     EXPORT("export"),
     EXPORT_NBD("nbd"),
-    EXPORT_METRICS("metrics");
+    EXPORT_METRICS("metrics"),
+    EXPORT_FUSE("fuse");
 
     private final String sectionName;
 
@@ -63,7 +64,7 @@ public enum Scope {
             case MULTIPATHS -> Map.of("multipath", MULTIPATH);
             case ISCSI -> Map.of("portal", PORTAL);
             case NBD -> Map.of("endpoint", ENDPOINT);
-            case EXPORT -> Map.of("nbd", EXPORT_NBD, "metrics", EXPORT_METRICS);
+            case EXPORT -> Map.of("nbd", EXPORT_NBD, "metrics", EXPORT_METRICS, "fuse", EXPORT_FUSE);
             default -> Map.of();
         };
     }

@@ -1,5 +1,7 @@
 package io.mpath4j.daemon.runtime;
 
+import io.mpath4j.fuse.FuseExport;
+import io.mpath4j.fuse.FuseOptions;
 import io.mpath4j.nbd.client.NbdUri;
 import io.mpath4j.nbd.client.NbdPaths;
 import io.mpath4j.iscsi.IscsiUri;
@@ -58,6 +60,7 @@ public final class Daemon implements AutoCloseable {
     private NbdServer nbd;
     private ManagementServer management;
     private MetricsExporter metrics;
+    private FuseExport fuse;
     private InetSocketAddress metricsAddress;
     private boolean closed;
     /** Transport settings of the paths opened at start, for paths added later (add path). */
@@ -140,6 +143,13 @@ public final class Daemon implements AutoCloseable {
             }
         }));
         LOG.info("management socket " + management.socketPath());
+        if (config.fuseMountpoint().isPresent()) {
+            fuse = FuseExport.mount(config.fuseMountpoint().get(), FuseOptions.DEFAULTS);
+            for (LiveUnit u : units) {
+                fuse.add(u.name(), u.device());
+            }
+            LOG.info("files " + String.join(", ", units.stream().map(u -> fuse.file(u.name()).toString()).toList()));
+        }
         if (config.metricsListen().isPresent()) {
             metrics = new MetricsExporter(registry);
             units.forEach(u -> metrics.observe(u.device()));
@@ -338,6 +348,10 @@ public final class Daemon implements AutoCloseable {
         LOG.info("stopping: failing I/O queued without a usable path, closing the export, the devices and their sessions");
         for (LiveUnit u : units) {
             await(u.name() + ": disablequeueing", u.device().disableQueueing());
+        }
+        if (fuse != null) {
+            // First, so that no program holds a file whose device is about to close.
+            fuse.close();
         }
         if (nbd != null) {
             Thread t = Thread.ofPlatform().name("mpath-daemon-close-export").start(nbd::close);

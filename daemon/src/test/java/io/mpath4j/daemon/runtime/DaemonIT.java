@@ -140,6 +140,9 @@ class DaemonIT {
                 	metrics {
                 		listen 127.0.0.1:%10$d
                 	}
+                	fuse {
+                		mountpoint %1$s/mnt
+                	}
                 }
                 """.formatted(dir, selector, NBD_WWID, tgt.port, tgt.iqn, CHAP_USER, portA, portB, exportPort, metricsPort, portC);
     }
@@ -157,6 +160,7 @@ class DaemonIT {
         Path conf = dir.resolve("multipath.conf");
         Path socket = dir.resolve("mpath.sock");
         Files.writeString(conf, config(exportPort, metricsPort, "service-time 0"));
+        Files.createDirectories(dir.resolve("mnt"));
         String disk = "nbd://127.0.0.1:" + exportPort + "/disk";
         String mpatha = "nbd://127.0.0.1:" + exportPort + "/mpatha";
         try (PeerProcess daemon = PeerProcess.startServer(MpathJar.command("daemon", "-c", conf.toString(), "--socket", socket.toString()),
@@ -172,6 +176,25 @@ class DaemonIT {
             assertThat(Files.readString(dir.resolve("bindings"))).contains("mpatha " + iscsiWwid);
             assertThat(daemon.output()).contains("disk (" + NBD_WWID + "): 2 paths, multipathed: listed in multipaths at " + conf)
                     .contains("mpatha (" + iscsiWwid + "): 2 paths, multipathed: 2 paths and find_multipaths");
+
+            // every device is also a file under the FUSE mount point: what is written through the file
+            // reads back through the NBD export
+            Path diskFile = dir.resolve("mnt/disk");
+            assertThat(Files.size(diskFile)).isEqualTo(64L << 20);
+            byte[] pattern = new byte[4096];
+            new java.util.Random(7).nextBytes(pattern);
+            try (var ch = java.nio.channels.FileChannel.open(diskFile, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(pattern), 1 << 20);
+                ch.force(false);
+            }
+            Path readBack = dir.resolve("readback");
+            run(List.of("nbdcopy", disk, readBack.toString()), "nbdcopy");
+            byte[] viaNbd = new byte[4096];
+            try (var ch = java.nio.channels.FileChannel.open(readBack)) {
+                ch.read(java.nio.ByteBuffer.wrap(viaNbd), 1 << 20);
+            }
+            Files.delete(readBack);
+            assertThat(viaNbd).isEqualTo(pattern);
 
             // the daemon's running configuration, from a second JVM
             String running = run(MpathJar.command("show", "config", "--running", "-s", socket.toString()), "show config --running");
@@ -247,6 +270,7 @@ class DaemonIT {
             assertThat(daemon.terminate(Duration.ofSeconds(30))).isIn(0, 143);
             assertThat(daemon.output()).contains("INFO stopping").contains("INFO stopped");
             assertThat(socket).doesNotExist();
+            assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(dir.resolve("mnt").toString());
         }
     }
 
