@@ -1,5 +1,9 @@
 package io.mpath4j.daemon.cli;
 
+import io.mpath4j.fuse.FuseExport;
+import io.mpath4j.fuse.FuseOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import io.mpath4j.core.device.GroupView;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.core.device.Topology;
@@ -65,11 +69,13 @@ final class LabDemo {
                 out.println("FAILED: could not log in through both portals; is 127.0.0.2 routed to loopback on this machine?");
                 return 1;
             }
+            FuseExport asFile = null;
             String a = lab.uri(0, 0);
             String b = lab.uri(1, 0);
             try (MultipathDevice device = DemoSteps.aluaDevice(opened.paths())) {
                 device.addListener(e -> out.println("  event: " + e));
                 steps.show(device, "Assembled one device from two iSCSI paths (group_by_prio, alua, service-time):");
+                asFile = showAsFile(device);
                 try (DemoWorkload load = DemoWorkload.start(device, threads, 8L << 20)) {
                     steps.pause();
                     out.printf("%nWorkload running: %d threads, writes and verified reads. %s%n", threads, load.progress());
@@ -111,10 +117,41 @@ final class LabDemo {
                     return 0;
                 }
             } finally {
+                if (asFile != null) {
+                    asFile.close();
+                    Files.deleteIfExists(asFile.mountPoint());
+                }
                 // the device closes its paths asynchronously; log them out before the target goes,
                 // so that the end of the demo is not reported as a path failure
                 opened.paths().forEach(IscsiPath::close);
             }
+        }
+    }
+
+    /**
+     * Shows the device as a file through FUSE when this machine allows a mount (root, or
+     * fusermount3 installed); otherwise says why not and goes on: the demo needs neither.
+     */
+    private FuseExport showAsFile(MultipathDevice device) {
+        java.nio.file.Path dir = null;
+        try {
+            dir = Files.createTempDirectory("mpath4j-demo-");
+            FuseExport export = FuseExport.mount(dir, FuseOptions.DEFAULTS);
+            export.add(device.name(), device);
+            java.nio.file.Path file = export.file(device.name());
+            out.printf("%nThe same device is also a file (FUSE): %s, %,d bytes; dd, fio or losetup use it directly.%n",
+                    file, Files.size(file));
+            return export;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            out.println("\n(The FUSE file export is not available on this machine: " + e.getMessage() + ")");
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temporary directory left behind
+                }
+            }
+            return null;
         }
     }
 

@@ -36,7 +36,10 @@ class DemoCommandTest {
                 .containsPattern("iscsi://127\\.0\\.0\\.2:\\d+/\\S+ failed faulty")   // the killed portal's path
                 .contains("Failed back to the optimized path 127.0.0.2.")
                 .containsPattern("Result: [0-9,]+ I/Os, 0 I/O errors, 0 data mismatches")
-                .containsPattern("Longest I/O stall: \\d+ ms; 0 errors, 0 mismatches.");
+                .containsPattern("Longest I/O stall: \\d+ ms; 0 errors, 0 mismatches.")
+                // the device as a file where FUSE mounts work (root or fusermount3), else the reason
+                .containsPattern("The same device is also a file \\(FUSE\\): /\\S+/mpatha, 67,108,864 bytes"
+                        + "|The FUSE file export is not available on this machine: ");
     }
 
     @Test
