@@ -47,8 +47,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>Released within the fencing delay (a link that heals, TCP delivering late): W1 lands before
  *       the redrive, and the blocks end as W2. Safe.</li>
- *   <li>Released after W2: W1 lands last and overwrites W2. This is the limit of NBD, asserted here
- *       so the documentation stays true: a hold longer than the fencing delay defeats it.</li>
+ *   <li>Released after W2: W1 can land last and overwrite W2. This is the limit of NBD, asserted
+ *       here so the documentation stays true: a hold longer than the fencing delay defeats it.</li>
  * </ul>
  */
 class NbdGhostWriteIT {
@@ -66,6 +66,7 @@ class NbdGhostWriteIT {
     private final List<FaultProxy> proxies = new ArrayList<>();
     private final List<NbdPath> paths = new ArrayList<>();
     private MultipathDevice device;
+    private int landedBeforeRedrive;
 
     @BeforeEach
     void start() throws Exception {
@@ -116,20 +117,16 @@ class NbdGhostWriteIT {
         proxy.blackhole(BlackholeMode.HOLD, Direction.TO_UPSTREAM);
         CompletableFuture<IoStatus> first = device.submit(new IoRequest.Write(offset, ByteBuffer.wrap(w1), false));
         try {
-            long s0 = System.nanoTime();
             assertThat(GhostWriteTrial.waitFor(10, () -> failed(a))).as("A fails by the request timeout").isTrue();
-            System.out.printf("trial %d: A failed after %d ms%n", n, (System.nanoTime() - s0) / 1_000_000);
             if (!releaseAfterW2) {
                 // the link heals a sixth of the fencing delay after the teardown: W1 reaches nbdkit A then
                 Thread.sleep(FENCING_DELAY.toMillis() / 6);
                 proxy.restore();
-                // the delayed W1 does land on A, and before the fenced redrive: that is what makes it safe
-                long t0 = System.nanoTime();
-                assertThat(GhostWriteTrial.waitFor(5, () -> Arrays.equals(read(offset), w1) || first.isDone()))
-                        .isTrue();
-                System.out.printf("trial %d: W1 on A %s, W1 done %s after %d ms%n", n, Arrays.equals(read(offset), w1),
-                        first.isDone(), (System.nanoTime() - t0) / 1_000_000);
-                assertThat(first).as("W1 is still being fenced when its delayed copy lands").isNotDone();
+                // the delayed W1 may now land on A, before the fenced redrive: that is what makes it safe
+                // (the client's teardown travels behind it and may cut it off: then it never lands at all)
+                if (GhostWriteTrial.waitFor(5, () -> Arrays.equals(read(offset), w1) || first.isDone()) && !first.isDone()) {
+                    landedBeforeRedrive++;
+                }
             }
             assertThat(first.get(30, TimeUnit.SECONDS)).as("W1, redriven on B").isEqualTo(IoStatus.OK);
             assertThat(device.submit(new IoRequest.Write(offset, ByteBuffer.wrap(w2), false)).get(30, TimeUnit.SECONDS))
@@ -162,14 +159,19 @@ class NbdGhostWriteIT {
         for (int n = 0; n < 4; n++) {
             assertThat(trial(n, false)).as("trial %d ends with W2", n).isEqualTo(2);
         }
-        System.out.printf("NBD ghost writes, hold < fencing delay: 4 trials safe, %d redrives%n",
-                device.counters().redrives());
+        System.out.printf("NBD ghost writes, hold < fencing delay: 4 trials safe (the held W1 landed before the"
+                + " redrive in %d), %d redrives%n", landedBeforeRedrive, device.counters().redrives());
     }
 
     @Test
     void aHoldLongerThanTheFencingDelayLetsTheGhostLand() throws Exception {
-        // the documented limit of NBD: nothing an NBD client can do stops bytes already on the wire
-        assertThat(trial(0, true)).as("W1 lands after W2").isEqualTo(1);
+        // the documented limit of NBD: nothing an NBD client can do stops bytes already on the wire. The
+        // client's reset travels behind W1 and sometimes makes nbdkit drop it unread, so up to 3 trials
+        int ghosts = 0;
+        for (int n = 0; n < 3 && ghosts == 0; n++) {
+            ghosts += trial(n, true) == 1 ? 1 : 0;
+        }
+        assertThat(ghosts).as("W1 landed after W2").isEqualTo(1);
     }
 
     private long usable() {
