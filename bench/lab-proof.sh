@@ -5,6 +5,8 @@
 #     the blocks must hold W2 (fenced=false: paths whose fence() does nothing; GHOST lines expected)
 #   bench/lab-proof.sh timing [trials per fault=50] [transitionMs=500]
 #     failover timing: longest completion gap for a reset, a silent cut and an ALUA transition
+#   bench/lab-proof.sh torture [seconds=600] [paths=2]
+#     random faults every 1-3 s under the Java verifying workload and fio through the NBD export
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bin/jdk.sh
@@ -19,11 +21,12 @@ cp=$(tr ':' '\n' < "$cpfile" | grep -v '/io/mpath4j/' | paste -sd: -)
 logconf=$(mktemp)
 trap 'rm -f "$cpfile" "$logconf"' EXIT
 printf 'handlers=java.util.logging.ConsoleHandler\n.level=SEVERE\n' > "$logconf"
-what=${1:?usage: bench/lab-proof.sh ghost|timing [args]}
+what=${1:?usage: bench/lab-proof.sh ghost|timing|torture [args]}
 shift
 case "$what" in
   ghost) main=io.mpath4j.lab.proof.GhostWriteTrial ;;
   timing) main=io.mpath4j.lab.proof.FailoverTiming ;;
-  *) echo "unknown harness: $what (ghost, timing)" >&2; exit 2 ;;
+  torture) main=io.mpath4j.lab.proof.TortureRun ;;
+  *) echo "unknown harness: $what (ghost, timing, torture)" >&2; exit 2 ;;
 esac
 java -Djava.util.logging.config.file="$logconf" -cp "$own:$cp" "$main" "$@"
