@@ -7,7 +7,6 @@ import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.device.FlapDamping;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.core.device.NoPathRetry;
-import io.mpath4j.core.device.PathView;
 import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.group.Prioritizers;
 import io.mpath4j.core.monitor.MonitorConfig;
@@ -158,12 +157,12 @@ public final class FailoverTiming implements AutoCloseable {
      * returns the longest completion gap in milliseconds seen from just before the fault on.
      */
     public long trial(Fault fault, Duration window) throws Exception {
-        GhostWriteTrial.waitFor(30, () -> usable() == 2);
+        GhostWriteTrial.waitFor(30, () -> ActivePath.usable(device) == 2);
         Thread.sleep(300);
         maxGap.set(0);
         switch (fault) {
-            case RESET -> target.faults(activePortal()).reset(false);
-            case SILENT -> target.faults(activePortal()).blackhole(true);
+            case RESET -> target.faults(ActivePath.index(device, paths)).reset(false);
+            case SILENT -> target.faults(ActivePath.index(device, paths)).blackhole(true);
             case TRANSITION -> {
                 // flip the optimized group: both pass through TRANSITIONING for transitionTime
                 int from = flipped ? 2 : 1;
@@ -188,21 +187,7 @@ public final class FailoverTiming implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(gap);
     }
 
-    private long usable() {
-        return device.topology().paths().stream().filter(PathView::usable).count();
-    }
 
-    private int activePortal() {
-        var t = device.topology();
-        String name = t.groups().get(t.activeGroup()).paths().stream().filter(PathView::usable)
-                .findFirst().orElseThrow().name();
-        for (int i = 0; i < paths.size(); i++) {
-            if (paths.get(i).identity().name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no path named " + name);
-    }
 
     public long completions() {
         return completions.get();

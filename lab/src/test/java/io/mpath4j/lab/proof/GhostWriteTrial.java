@@ -7,7 +7,6 @@ import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.device.FlapDamping;
 import io.mpath4j.core.device.MultipathDevice;
 import io.mpath4j.core.device.NoPathRetry;
-import io.mpath4j.core.device.PathView;
 import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.path.Path;
 import io.mpath4j.iscsi.IscsiOptions;
@@ -133,10 +132,10 @@ public final class GhostWriteTrial implements AutoCloseable {
     }
 
     private String trial(int n, Cut cut) throws Exception {
-        if (!waitFor(20, () -> usable() == 2)) {
+        if (!waitFor(20, () -> ActivePath.usable(device) == 2)) {
             return "paths did not both come back before trial " + n + ": " + device.topology().paths();
         }
-        int a = activePortal();
+        int a = ActivePath.index(device, iscsiPaths);
         PortalFaults faults = target.faults(a);
         int block = n % BLOCKS;
         long offset = (long) block * BLOCK;
@@ -192,22 +191,7 @@ public final class GhostWriteTrial implements AutoCloseable {
         return null;
     }
 
-    private long usable() {
-        return device.topology().paths().stream().filter(PathView::usable).count();
-    }
 
-    /** The portal of the path that carries the I/O now (failover grouping: the active group's path). */
-    private int activePortal() {
-        var t = device.topology();
-        String name = t.groups().get(t.activeGroup()).paths().stream().filter(PathView::usable)
-                .findFirst().orElseThrow().name();
-        for (int i = 0; i < iscsiPaths.size(); i++) {
-            if (iscsiPaths.get(i).identity().name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no path named " + name);
-    }
 
     static byte[] pattern(int trial, int gen) {
         byte[] b = new byte[BLOCK];

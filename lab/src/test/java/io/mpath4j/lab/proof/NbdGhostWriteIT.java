@@ -108,8 +108,8 @@ class NbdGhostWriteIT {
 
     /** One trial; returns what the file holds at the end: 1 for W1, 2 for W2. */
     private int trial(int n, boolean releaseAfterW2) throws Exception {
-        assertThat(GhostWriteTrial.waitFor(20, () -> usable() == 2)).as("both paths up before trial %d", n).isTrue();
-        int a = activePath();
+        assertThat(GhostWriteTrial.waitFor(20, () -> ActivePath.usable(device) == 2)).as("both paths up before trial %d", n).isTrue();
+        int a = ActivePath.index(device, paths);
         FaultProxy proxy = proxies.get(a);
         long offset = (long) n * BLOCK;
         byte[] w1 = GhostWriteTrial.pattern(n, 1);
@@ -174,24 +174,10 @@ class NbdGhostWriteIT {
         assertThat(ghosts).as("W1 landed after W2").isEqualTo(1);
     }
 
-    private long usable() {
-        return device.topology().paths().stream().filter(PathView::usable).count();
-    }
 
     private boolean failed(int i) {
         return device.topology().paths().stream().filter(v -> v.name().equals(paths.get(i).identity().name()))
                 .anyMatch(PathView::failed);
     }
 
-    private int activePath() {
-        var t = device.topology();
-        String name = t.groups().get(t.activeGroup()).paths().stream().filter(PathView::usable)
-                .findFirst().orElseThrow().name();
-        for (int i = 0; i < paths.size(); i++) {
-            if (paths.get(i).identity().name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no path named " + name);
-    }
 }
