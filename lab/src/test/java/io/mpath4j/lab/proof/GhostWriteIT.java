@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Ghost writes over iSCSI against the lab target (issue 7): a write held by the target on a path
  * that is then cut must never land after the write that followed it on the other path. The long
- * run (1,000+ trials) is {@code bench/ghost-writes.sh}; CI runs a bounded number of trials and the
+ * run (1,000+ trials) is {@code bench/lab-proof.sh ghost}; CI runs a bounded number of trials and the
  * two controls that show the trial can fail.
  */
 class GhostWriteIT {

@@ -43,7 +43,7 @@ import java.util.function.BooleanSupplier;
  * </ol>
  *
  * With {@link UnfencedPath} (fence does nothing) a BLACKHOLE trial sees W1 land after W2: that is
- * the proof that the trial can fail. {@code main} loops it: {@code bench/ghost-writes.sh N}.
+ * the proof that the trial can fail. {@code main} loops it: {@code bench/lab-proof.sh ghost N}.
  */
 public final class GhostWriteTrial implements AutoCloseable {
 
