@@ -439,7 +439,11 @@ final class DeviceState {
             return;
         }
         boolean first = queue.isEmpty();
-        if (!queue.offer(a, config.queueLimitBytes(), config.queueLimitRequests())) {
+        // the caps bound what new I/O may add; an I/O that was already sent and lost its path (a redrive
+        // or a retry) was accepted before and its buffer exists: refusing it would fail an accepted write
+        boolean accepted = a.redrives > 0 || !a.lastFailure.isEmpty();
+        if (!queue.offer(a, accepted ? Long.MAX_VALUE : config.queueLimitBytes(),
+                accepted ? Integer.MAX_VALUE : config.queueLimitRequests())) {
             device.finish(a, new IoStatus.NoPathAvailable("no-path queue is full (" + queue.size() + " requests, "
                     + queue.bytes() + " bytes; limits " + config.queueLimitRequests() + " requests, "
                     + config.queueLimitBytes() + " bytes)"));

@@ -244,6 +244,23 @@ class MultipathDeviceTest {
     }
 
     @Test
+    void anInFlightIoThatLosesItsPathIsQueuedEvenWhenTheQueueIsFull() {
+        // found by AllPathsDownIT (lab): in-flight writes were refused by the cap on their redrive
+        ScriptedPath a = ScriptedPath.of("a");
+        MultipathDevice d = device(multibus().withNoPathRetry(new NoPathRetry.Queue()).withQueueLimits(1024, 100), a);
+        a.autoOk = false;
+        CompletableFuture<IoStatus> inFlight = read(d);
+        a.emit(new PathEvent.ConnectionLost("reset"));
+        CompletableFuture<IoStatus> r1 = read(d);
+        CompletableFuture<IoStatus> r2 = read(d);
+        assertThat(read(d).join()).as("new I/O beyond the cap").isInstanceOf(IoStatus.NoPathAvailable.class);
+        a.completeAll(new IoStatus.PathError("connection reset", false));
+        assertThat(inFlight).as("queued beyond the cap, not refused").isNotDone();
+        assertThat(r1).isNotDone();
+        assertThat(r2).isNotDone();
+    }
+
+    @Test
     void queuedIoFailsAtItsDeadline() {
         ScriptedPath a = ScriptedPath.of("a");
         MultipathDevice d = device(multibus().withNoPathRetry(new NoPathRetry.Queue()).withIoDeadline(Duration.ofSeconds(2)), a);
