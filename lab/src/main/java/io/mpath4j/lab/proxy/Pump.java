@@ -43,6 +43,13 @@ final class Pump {
     private long lastDue;
     private Thread reader;
     private Thread writer;
+    /**
+     * Taken in {@link #start} on the caller's thread: a half-open applied right after start closes
+     * the upstream socket, and a writer thread asking for the stream only then would fail and reset
+     * the initiator's side, the opposite of half-open (seen under load in CI).
+     */
+    private InputStream in;
+    private OutputStream out;
 
     Pump(ProxiedConnection connection, Direction direction, Socket from, Socket to, ControlBoard board, TokenBucket bucket,
             Tally tally) {
@@ -55,7 +62,9 @@ final class Pump {
         this.tally = tally;
     }
 
-    void start(String name) {
+    void start(String name) throws IOException {
+        in = from.getInputStream();
+        out = to.getOutputStream();
         reader = Thread.ofVirtual().name(name + "-" + direction.label() + "-reader").start(this::read);
         writer = Thread.ofVirtual().name(name + "-" + direction.label() + "-writer").start(this::write);
     }
@@ -81,7 +90,6 @@ final class Pump {
     private void read() {
         byte[] buffer = new byte[CHUNK];
         try {
-            InputStream in = from.getInputStream();
             while (true) {
                 int n = in.read(buffer);
                 if (n < 0) {
@@ -102,7 +110,6 @@ final class Pump {
 
     private void write() {
         try {
-            OutputStream out = to.getOutputStream();
             while (true) {
                 Segment s = line.take();
                 try {
@@ -136,8 +143,6 @@ final class Pump {
                     }
                 }
             }
-        } catch (IOException e) {
-            connection.reset(direction.label() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             // the connection is closing
         }
