@@ -51,6 +51,14 @@ final class ManagementCommands {
 
         abstract List<String> words();
 
+        /** This command's own name (the verb) followed by its arguments, e.g. switchgroup map M group N. */
+        List<String> withVerb(List<String> args) {
+            List<String> w = new ArrayList<>(args.size() + 1);
+            w.add(spec.name());
+            w.addAll(args);
+            return w;
+        }
+
         @Override
         public Integer call() throws IOException {
             ManagementReply reply;
@@ -142,9 +150,7 @@ final class ManagementCommands {
         @Parameters(arity = "4", paramLabel = "map MAP group N") List<String> args;
 
         List<String> words() {
-            List<String> w = new ArrayList<>(List.of("switchgroup"));
-            w.addAll(args);
-            return w;
+            return withVerb(args);
         }
     }
 
@@ -154,9 +160,7 @@ final class ManagementCommands {
         @Parameters(arity = "1..2", paramLabel = "map MAP | maps") List<String> args;
 
         List<String> words() {
-            List<String> w = new ArrayList<>(List.of("disablequeueing"));
-            w.addAll(args);
-            return w;
+            return withVerb(args);
         }
     }
 
@@ -166,9 +170,7 @@ final class ManagementCommands {
         @Parameters(arity = "1..2", paramLabel = "map MAP | maps") List<String> args;
 
         List<String> words() {
-            List<String> w = new ArrayList<>(List.of("restorequeueing"));
-            w.addAll(args);
-            return w;
+            return withVerb(args);
         }
     }
 
@@ -178,9 +180,7 @@ final class ManagementCommands {
         @Parameters(arity = "4..*", paramLabel = "selector map MAP SELECTOR") List<String> args;
 
         List<String> words() {
-            List<String> w = new ArrayList<>(List.of("set"));
-            w.addAll(args);
-            return w;
+            return withVerb(args);
         }
     }
 
@@ -190,9 +190,7 @@ final class ManagementCommands {
         @Parameters(arity = "2..4", paramLabel = "path URI [map MAP]") List<String> args;
 
         List<String> words() {
-            List<String> w = new ArrayList<>(List.of("add"));
-            w.addAll(args);
-            return w;
+            return withVerb(args);
         }
     }
 
@@ -220,9 +218,7 @@ final class ManagementCommands {
         @Parameters(arity = "2", paramLabel = "map MAP") List<String> args;
 
         List<String> words() {
-            List<String> w = new ArrayList<>(List.of("resize"));
-            w.addAll(args);
-            return w;
+            return withVerb(args);
         }
     }
 
