@@ -33,7 +33,9 @@ public final class ConfigParser {
         Deque<Open> open = new ArrayDeque<>();
         Open top = new Open(file, new SourceLocation(file, 1, 1));
         open.push(top);
-        String[] lines = text.split("\r?\n|\r", -1);
+        // lines end at '\n' only, as for multipath-tools (fgets) and editors; a '\r' is white space
+        // (the tokenizer skips it), so CRLF files read the same and a stray '\r' does not shift line numbers
+        String[] lines = text.split("\n", -1);
         for (int index = 0; index < lines.length; index++) {
             int lineNumber = index + 1;
             List<Token> tokens = ConfigTokenizer.tokenize(lines[index], file, lineNumber, diagnostics);
@@ -57,7 +59,7 @@ public final class ConfigParser {
                 case WORD -> statement(tokens, first, at, open, file, lineNumber, diagnostics);
             }
         }
-        int lastLine = text.endsWith("\n") || text.endsWith("\r") ? lines.length - 1 : lines.length;
+        int lastLine = text.endsWith("\n") ? lines.length - 1 : lines.length;
         while (open.size() > 1) {
             Open unclosed = open.pop();
             diagnostics.error(unclosed.at, "section '" + unclosed.name + "' is not closed: missing '}' before the end of "
