@@ -18,7 +18,7 @@ import io.mpath4j.lab.lu.TargetPortGroups;
 import io.mpath4j.lab.target.LabTarget;
 import io.mpath4j.lab.target.PortalFaults;
 import io.mpath4j.nbd.PeerProcess;
-import io.mpath4j.nbd.VerifyingWorkload;
+import io.mpath4j.core.verify.VerifyingWorkload;
 import io.mpath4j.nbd.server.NbdExport;
 import io.mpath4j.nbd.server.NbdServer;
 import io.mpath4j.scsi.alua.AluaState;

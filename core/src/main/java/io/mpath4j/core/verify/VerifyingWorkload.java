@@ -1,4 +1,4 @@
-package io.mpath4j.nbd;
+package io.mpath4j.core.verify;
 
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Verified workload on a multipath device, for failover tests (the nbd test-jar, shared by every
- * module's ITs): each worker owns disjoint 4 KiB blocks; it writes a block with the pattern of
+ * Verified workload on a multipath device, for failover tests and {@code mpath torture} (main code,
+ * so that the CLI can run it; every module's ITs share it): each worker owns disjoint 4 KiB blocks; it writes a block with the pattern of
  * (block, generation) and reads it back, or reads a random block of its own, and checks it against
  * the last acknowledged generation. Any error or mismatch is recorded. Bounded: stops on
  * {@link #stop()} or after 200,000 operations.
