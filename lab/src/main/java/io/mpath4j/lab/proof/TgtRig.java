@@ -99,7 +99,7 @@ public final class TgtRig implements TortureRig {
     public List<String> notes() {
         List<String> n = new ArrayList<>(List.of("tgt has no ALUA target port groups: no ALUA flips"));
         if (bed == null) {
-            n.add("not root: no netns test bed, silent cuts are fault-proxy blackholes");
+            n.add("no netns test bed (not root, or --no-bed): silent cuts are fault-proxy blackholes");
         } else {
             n.add("no netem in this kernel: the bed's slow path is tc htb at 8 Mbit/s, latency needs the fault proxy");
         }

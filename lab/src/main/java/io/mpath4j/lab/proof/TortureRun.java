@@ -1,7 +1,5 @@
 package io.mpath4j.lab.proof;
 
-import io.mpath4j.core.IoRequest;
-import io.mpath4j.core.IoStatus;
 import io.mpath4j.core.device.DeviceConfig;
 import io.mpath4j.core.device.Engine;
 import io.mpath4j.core.device.FlapDamping;
@@ -19,7 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -42,6 +40,7 @@ public final class TortureRun implements AutoCloseable {
     public static final long SIZE = 64L << 20;
     private static final int WORKERS = 32;
     private static final int BLOCKS_PER_WORKER = 64;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final TortureRig rig;
     private final List<IscsiPath> paths;
@@ -98,11 +97,12 @@ public final class TortureRun implements AutoCloseable {
             String uri = "nbd://127.0.0.1:" + server.localAddress().getPort() + "/torture";
             fio = ExternalCommand.start(FioVerify.command(uri, 16L << 20, 16L << 20, Duration.ofSeconds(seconds)));
         }
-        VerifyingWorkload w = new VerifyingWorkload(device, WORKERS, BLOCKS_PER_WORKER, random.nextLong());
+        // bounded by the run's end; the cap (~100 h at 30,000 ops/s) only guards against a run that never ends
+        VerifyingWorkload w = new VerifyingWorkload(device, WORKERS, BLOCKS_PER_WORKER, random.nextLong(), 10_000_000_000L);
         List<String> failures = new ArrayList<>();
-        long ops = 0;
         Map<TortureFault, Integer> counts = new EnumMap<>(TortureFault.class);
         long cycles = 0;
+        int failedBefore = 0;
         List<TortureFault> faults = rig.faults();
         w.start();
         long start = System.nanoTime();
@@ -116,16 +116,12 @@ public final class TortureRun implements AutoCloseable {
                 String what = rig.inject(f, path, random);
                 cycles++;
                 counts.merge(f, 1, Integer::sum);
-                cycleLog.accept(String.format("%s +%3ds cycle %d %-10s path %d (%s): %s; %d verified ops, %d failures",
-                        LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), cycles, f, path + 1,
-                        paths.get(path).identity().name(), what, ops + w.ops(), failures.size() + w.failures().size()));
-                if (w.ops() > 190_000) { // a VerifyingWorkload stops itself at 200,000 operations
-                    ops += finish(w, failures);
-                    zeroWorkloadBlocks(failures);
-                    w = new VerifyingWorkload(device, WORKERS, BLOCKS_PER_WORKER, random.nextLong());
-                    w.start();
-                }
+                int failed = w.failures().size();
+                cycleLog.accept(String.format("%s +%ds cycle %d %s path %d (%s): %s; %d verified ops; %s",
+                        LocalTime.now().format(CLOCK), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), cycles, f,
+                        path + 1, paths.get(path).identity().name(), what, w.ops(),
+                        failed == failedBefore ? "ok" : (failed - failedBefore) + " NEW FAILURES"));
+                failedBefore = failed;
             }
         } finally {
             rig.clearFaults();
@@ -139,26 +135,12 @@ public final class TortureRun implements AutoCloseable {
                     fio.close();
                 }
             }
-            ops += finish(w, failures);
+            w.stop();
+            w.verifyAll();
+            failures.addAll(w.failures());
         }
-        return new TortureReport(rig.describe(), paths.size(), seconds, cycles, counts, ops, failures, fioResult,
+        return new TortureReport(rig.describe(), paths.size(), seconds, cycles, counts, w.ops(), failures, fioResult,
                 fioSkipped, device.counters().redrives(), device.counters().failovers(), rig.notes());
-    }
-
-    private static long finish(VerifyingWorkload w, List<String> failures) throws InterruptedException {
-        w.stop();
-        w.verifyAll();
-        failures.addAll(w.failures());
-        return w.ops();
-    }
-
-    /** A new workload expects its blocks to start as zeroes. */
-    private void zeroWorkloadBlocks(List<String> failures) throws Exception {
-        IoStatus z = device.submit(new IoRequest.WriteZeroes(0, (long) WORKERS * BLOCKS_PER_WORKER * 4096, false))
-                .get(60, TimeUnit.SECONDS);
-        if (!z.isOk()) {
-            failures.add("zeroing the workload's blocks: " + z);
-        }
     }
 
     @Override
