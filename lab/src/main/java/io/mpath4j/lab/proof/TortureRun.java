@@ -60,13 +60,7 @@ public final class TortureRun implements AutoCloseable {
             if (p.size() != rig.uris().size()) {
                 throw new IllegalStateException("expected " + rig.uris().size() + " paths: " + r);
             }
-            d = new MultipathDevice("mpath-torture", DeviceConfig.defaults()
-                    .withGrouping(GroupingPolicies.byKeyword("group_by_prio"))
-                    .withPrioritizer(Prioritizers.parse("alua", ""))
-                    .withNoPathRetry(new NoPathRetry.Queue())
-                    .withFlapDamping(FlapDamping.DISABLED),
-                    Engine.system(new MonitorConfig(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2))),
-                    p);
+            d = proofDevice("mpath-torture", p);
             server = NbdServer.builder().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                     .export(new NbdExport("torture", d)).start();
         } catch (Exception | Error e) {
@@ -79,6 +73,21 @@ public final class TortureRun implements AutoCloseable {
         }
         this.paths = p;
         this.device = d;
+    }
+
+    /**
+     * The device of the proofs: paths grouped by ALUA priority, I/O queued while no path works (so
+     * that only a lost or corrupted block can fail the run), no flap damping (a path faulted every
+     * few seconds is the point), checkers every 100 ms.
+     */
+    public static MultipathDevice proofDevice(String name, List<? extends io.mpath4j.core.path.Path> paths) {
+        return new MultipathDevice(name, DeviceConfig.defaults()
+                .withGrouping(GroupingPolicies.byKeyword("group_by_prio"))
+                .withPrioritizer(Prioritizers.parse("alua", ""))
+                .withNoPathRetry(new NoPathRetry.Queue())
+                .withFlapDamping(FlapDamping.DISABLED),
+                Engine.system(new MonitorConfig(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2))),
+                paths);
     }
 
     /**
