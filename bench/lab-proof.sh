@@ -5,10 +5,14 @@
 #     the blocks must hold W2 (fenced=false: paths whose fence() does nothing; GHOST lines expected)
 #   bench/lab-proof.sh timing [trials per fault=50] [transitionMs=500]
 #     failover timing: longest completion gap for a reset, a silent cut and an ALUA transition
-#   bench/lab-proof.sh torture [seconds=600] [paths=2]
-#     random faults every 1-3 s under the Java verifying workload and fio through the NBD export
+#   bench/lab-proof.sh torture [seconds=600] [paths=2] [lab|tgt]
+#     random faults every 1-3 s under the Java verifying workload and fio through the NBD export:
+#     ./mpath torture --duration SECONDSs --paths PATHS --target lab|tgt (see ./mpath torture --help)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ${1:-} == torture ]]; then
+  exec ./mpath torture --duration "${2:-600}s" --paths "${3:-2}" --target "${4:-lab}"
+fi
 source bin/jdk.sh
 mvn -B -q -pl lab -am install -DskipTests
 cpfile=$(mktemp)
@@ -26,7 +30,6 @@ shift
 case "$what" in
   ghost) main=io.mpath4j.lab.proof.GhostWriteTrial ;;
   timing) main=io.mpath4j.lab.proof.FailoverTiming ;;
-  torture) main=io.mpath4j.lab.proof.TortureRun ;;
   *) echo "unknown harness: $what (ghost, timing, torture)" >&2; exit 2 ;;
 esac
 java -Djava.util.logging.config.file="$logconf" -cp "$own:$cp" "$main" "$@"

@@ -2,6 +2,7 @@
 # mpath4j test bed: N network paths between one initiator namespace and N target namespaces.
 #
 #   testbed.sh [-p PREFIX] create N        make PREFIX-init, PREFIX-t1..N and one veth pair per path
+#   testbed.sh [-p PREFIX] create N shared one target namespace PREFIX-t holds the target ends of all N paths
 #   testbed.sh [-p PREFIX] addr I [init]   print path I's target address (or its initiator address)
 #   testbed.sh [-p PREFIX] run-target I CMD…   run CMD inside PREFIX-tI
 #   testbed.sh [-p PREFIX] run-init CMD…       run CMD inside PREFIX-init
@@ -16,7 +17,9 @@
 # PREFIXiI) is 10.200.I.1, the target end (PREFIX-tI, device PREFIXtI) is 10.200.I.2. The veth
 # pairs are created directly inside the namespaces, so nothing, not even for a moment, is configured
 # in the root namespace, and two beds with different prefixes never collide. The default prefix is
-# mp4j (PREFIX: 1-10 of [a-z0-9]). Needs root (ip netns); see docs/testbed.md.
+# mp4j (PREFIX: 1-10 of [a-z0-9]). With `create N shared` the N target ends live in one namespace,
+# PREFIX-t, so that one target process (tgtd with N portals) is reached through N links; run-target I
+# then runs in PREFIX-t for every I. Needs root (ip netns); see docs/testbed.md.
 set -euo pipefail
 
 prefix=mp4j
@@ -25,7 +28,7 @@ net=10.200
 die() { echo "testbed: $*" >&2; exit 2; }
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -40,7 +43,10 @@ shift $((OPTIND - 1))
 [[ $# -ge 1 ]] || usage
 
 init_ns="$prefix-init"
-target_ns() { echo "$prefix-t$1"; }
+# PREFIX-t exists only in a shared bed: then it holds every path's target end
+target_ns() {
+    if ip netns list | awk '{print $1}' | grep -qx "$prefix-t"; then echo "$prefix-t"; else echo "$prefix-t$1"; fi
+}
 init_dev() { echo "${prefix}i$1"; }
 target_dev() { echo "${prefix}t$1"; }
 
@@ -52,12 +58,12 @@ path_index() {
     if ! [[ ${1:-} =~ ^[0-9]+$ ]] || (( $1 < 1 || $1 > 254 )); then
         die "path '${1:-}' must be a number from 1 to 254"
     fi
-    ip netns list | awk '{print $1}' | grep -qx "$(target_ns "$1")" || die "no path $1 in test bed '$prefix' (see: status)"
+    ip -n "$(target_ns "$1")" link show "$(target_dev "$1")" >/dev/null 2>&1 || die "no path $1 in test bed '$prefix' (see: status)"
 }
 
 # Our namespaces, one per line: exactly PREFIX-init and PREFIX-tN, never anything else.
 our_namespaces() {
-    ip netns list | awk '{print $1}' | grep -E "^$prefix-(init|t[0-9]+)\$" | sort -V || true
+    ip netns list | awk '{print $1}' | grep -E "^$prefix-(init|t[0-9]*)\$" | sort -V || true
 }
 
 # Waits (at most 5 s) until a device's operational state is UP: the kernel's link watch sets it
@@ -72,10 +78,11 @@ wait_up() {
 }
 
 cmd_create() {
-    local n=${1:-}
+    local n=${1:-} shared=${2:-}
     if ! [[ $n =~ ^[0-9]+$ ]] || (( n < 1 || n > 254 )); then
         die "create needs a path count from 1 to 254, got '${n}'"
     fi
+    [[ -z $shared || $shared == shared ]] || die "create N [shared], got '$shared'"
     need_root
     [[ -z $(our_namespaces) ]] || die "test bed '$prefix' exists already (destroy it first, or use -p PREFIX)"
     # a half-made bed is removed again
@@ -83,10 +90,16 @@ cmd_create() {
     ip netns add "$init_ns"
     ip -n "$init_ns" link set lo up
     local i t
+    if [[ -n $shared ]]; then
+        ip netns add "$prefix-t"
+        ip -n "$prefix-t" link set lo up
+    fi
     for ((i = 1; i <= n; i++)); do
         t=$(target_ns "$i")
-        ip netns add "$t"
-        ip -n "$t" link set lo up
+        if [[ -z $shared ]]; then
+            ip netns add "$t"
+            ip -n "$t" link set lo up
+        fi
         ip link add "$(init_dev "$i")" netns "$init_ns" type veth peer name "$(target_dev "$i")" netns "$t"
         ip -n "$init_ns" addr add "$net.$i.1/30" dev "$(init_dev "$i")"
         ip -n "$t" addr add "$net.$i.2/30" dev "$(target_dev "$i")"
@@ -98,7 +111,7 @@ cmd_create() {
         wait_up "$init_ns" "$(init_dev "$i")"
     done
     trap - ERR
-    echo "test bed '$prefix': $n paths; initiator namespace $init_ns"
+    echo "test bed '$prefix': $n paths${shared:+ to one target namespace}; initiator namespace $init_ns"
     for ((i = 1; i <= n; i++)); do
         echo "  path $i: $init_ns $(init_dev "$i") $net.$i.1/30 <-> $(target_ns "$i") $(target_dev "$i") $net.$i.2/30"
     done

@@ -17,7 +17,7 @@ import io.mpath4j.iscsi.session.ScsiResult;
 import io.mpath4j.iscsi.session.TmfResponse;
 import io.mpath4j.iscsi.session.LoginException;
 import io.mpath4j.nbd.PeerProcess;
-import io.mpath4j.nbd.VerifyingWorkload;
+import io.mpath4j.core.verify.VerifyingWorkload;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 ManagementCommands.Show.class, ManagementCommands.Fail.class, ManagementCommands.Reinstate.class,
                 ManagementCommands.SwitchGroup.class, ManagementCommands.DisableQueueing.class,
                 ManagementCommands.RestoreQueueing.class, ManagementCommands.Set.class, ManagementCommands.Resize.class, ManagementCommands.Reconfigure.class, ManagementCommands.Add.class, ManagementCommands.Del.class,
-                ManagementCommands.Events.class, LabCommand.class, CommandLine.HelpCommand.class})
+                ManagementCommands.Events.class, LabCommand.class, TortureCommand.class, CommandLine.HelpCommand.class})
 public final class MpathCommand implements Runnable {
 
     @CommandLine.Spec

@@ -2,14 +2,7 @@ package io.mpath4j.lab.proof;
 
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
-import io.mpath4j.core.device.DeviceConfig;
-import io.mpath4j.core.device.Engine;
-import io.mpath4j.core.device.FlapDamping;
 import io.mpath4j.core.device.MultipathDevice;
-import io.mpath4j.core.device.NoPathRetry;
-import io.mpath4j.core.group.GroupingPolicies;
-import io.mpath4j.core.group.Prioritizers;
-import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.iscsi.IscsiOptions;
 import io.mpath4j.iscsi.IscsiPath;
 import io.mpath4j.iscsi.IscsiPaths;
@@ -85,22 +78,12 @@ public final class FailoverTiming implements AutoCloseable {
             close();
             throw new IllegalStateException("expected two paths: " + r);
         }
-        device = new MultipathDevice("mpath-timing", DeviceConfig.defaults()
-                .withGrouping(GroupingPolicies.byKeyword("group_by_prio"))
-                .withPrioritizer(Prioritizers.parse("alua", ""))
-                .withNoPathRetry(new NoPathRetry.Queue())
-                .withFlapDamping(FlapDamping.DISABLED),
-                Engine.system(new MonitorConfig(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2))),
-                paths);
+        device = TortureRun.proofDevice("mpath-timing", paths);
     }
 
     /** The options of the measured runs: NOP-Out every 250 ms, 1 s to answer. */
     public static IscsiOptions options() {
-        return IscsiOptions.defaults()
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10))
-                .withNop(Duration.ofMillis(250), Duration.ofMillis(1000))
-                .withReconnect(Duration.ofMillis(20), Duration.ofMillis(200))
-                .withFenceTimeout(Duration.ofSeconds(10));
+        return TortureRig.options();
     }
 
     public void startWorkload(int threads) {

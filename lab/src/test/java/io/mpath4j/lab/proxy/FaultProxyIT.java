@@ -19,7 +19,7 @@ import io.mpath4j.iscsi.IscsiPath;
 import io.mpath4j.iscsi.IscsiUri;
 import io.mpath4j.iscsi.TgtTarget;
 import io.mpath4j.nbd.PeerProcess;
-import io.mpath4j.nbd.VerifyingWorkload;
+import io.mpath4j.core.verify.VerifyingWorkload;
 import io.mpath4j.nbd.client.NbdClientOptions;
 import io.mpath4j.nbd.client.NbdPath;
 import io.mpath4j.nbd.client.NbdUri;

@@ -50,8 +50,14 @@ public final class Testbed implements AutoCloseable {
 
     /** Creates a bed of {@code paths} paths; skips the test if the machine refuses network namespaces. */
     public static Testbed create(String prefix, int paths) {
+        return create(prefix, paths, false);
+    }
+
+    /** {@code shared}: one target namespace holds every path's target end ({@code create N shared}). */
+    public static Testbed create(String prefix, int paths, boolean shared) {
         Testbed bed = new Testbed(script(), prefix);
-        PeerProcess.Result r = bed.run("create", Integer.toString(paths));
+        PeerProcess.Result r = shared ? bed.run("create", Integer.toString(paths), "shared")
+                : bed.run("create", Integer.toString(paths));
         if (r.exitCode() != 0) {
             bed.close();
         }

@@ -111,6 +111,26 @@ class TestbedIT {
         assertThat(bed.run("status").output().strip()).isEqualTo("test bed '" + prefix + "': none");
     }
 
+    @Test
+    void aSharedBedReachesOneTargetProcessThroughEachLinkAndCutsOneLinkOnly() throws Exception {
+        bed = Testbed.create(prefix, 2, true);
+        assertThat(namespaces()).containsExactlyInAnyOrder(prefix + "-init", prefix + "-t");
+        assertThat(bed.run("create", "2", "mixed").exitCode()).as("a bad mode is refused").isEqualTo(2);
+        // one nbdkit on every address of the one target namespace: both links lead to it
+        bed.start("run-target", "2", "nbdkit", "-f", "--exit-with-parent", "-p", Integer.toString(NBD_PORT), "file",
+                file.toString());
+        awaitReachable(1);
+        awaitReachable(2);
+        bed.run("cut", "2").requireSuccess("cut 2");
+        assertThat(nbdinfo(2, 3).exitCode()).as("the cut link").isNotZero();
+        assertThat(nbdinfo(1, 3).exitCode()).as("the other link to the same process").isZero();
+        bed.run("restore", "2").requireSuccess("restore 2");
+        awaitReachable(2);
+        assertThat(bed.run("cut", "3").exitCode()).as("no path 3").isEqualTo(2);
+        bed.run("destroy").requireSuccess("destroy");
+        assertThat(namespaces()).isEmpty();
+    }
+
     private PeerProcess nbdkitIn(int path) {
         return bed.start("run-target", Integer.toString(path), "nbdkit", "-f", "--exit-with-parent", "-i", bed.addr(path),
                 "-p", Integer.toString(NBD_PORT), "file", file.toString());

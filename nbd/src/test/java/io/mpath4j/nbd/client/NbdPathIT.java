@@ -16,7 +16,7 @@ import io.mpath4j.core.group.GroupingPolicies;
 import io.mpath4j.core.monitor.MonitorConfig;
 import io.mpath4j.core.path.CheckerState;
 import io.mpath4j.nbd.PeerProcess;
-import io.mpath4j.nbd.VerifyingWorkload;
+import io.mpath4j.core.verify.VerifyingWorkload;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

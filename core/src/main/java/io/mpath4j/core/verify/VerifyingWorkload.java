@@ -1,4 +1,4 @@
-package io.mpath4j.nbd;
+package io.mpath4j.core.verify;
 
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Verified workload on a multipath device, for failover tests (the nbd test-jar, shared by every
- * module's ITs): each worker owns disjoint 4 KiB blocks; it writes a block with the pattern of
+ * Verified workload on a multipath device, for failover tests and {@code mpath torture} (main code,
+ * so that the CLI can run it; every module's ITs share it): each worker owns disjoint 4 KiB blocks; it writes a block with the pattern of
  * (block, generation) and reads it back, or reads a random block of its own, and checks it against
  * the last acknowledged generation. Any error or mismatch is recorded. Bounded: stops on
- * {@link #stop()} or after 200,000 operations.
+ * {@link #stop()} or after {@code maxOps} operations (200,000 unless given).
  */
 public final class VerifyingWorkload {
 
@@ -27,6 +27,7 @@ public final class VerifyingWorkload {
     private final int workers;
     private final int blocksPerWorker;
     private final long seed;
+    private final long maxOps;
     private final long[] acked;
     private final AtomicLong ops = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -34,6 +35,12 @@ public final class VerifyingWorkload {
     private final List<Thread> threads = new ArrayList<>();
 
     public VerifyingWorkload(MultipathDevice device, int workers, int blocksPerWorker, long seed) {
+        this(device, workers, blocksPerWorker, seed, 200_000);
+    }
+
+    /** A workload that stops itself after {@code maxOps} operations (long runs: {@code mpath torture}). */
+    public VerifyingWorkload(MultipathDevice device, int workers, int blocksPerWorker, long seed, long maxOps) {
+        this.maxOps = maxOps;
         this.device = device;
         this.workers = workers;
         this.blocksPerWorker = blocksPerWorker;
@@ -89,7 +96,7 @@ public final class VerifyingWorkload {
 
     private void run(int worker) {
         Random rnd = new Random(seed + worker);
-        while (!stop.get() && ops.get() < 200_000) {
+        while (!stop.get() && ops.get() < maxOps) {
             int block = worker * blocksPerWorker + rnd.nextInt(blocksPerWorker);
             if (rnd.nextInt(100) < 50) {
                 long gen = acked[block] + 1;
