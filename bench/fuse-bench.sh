@@ -68,13 +68,8 @@ mkdir -p "$MNT_A" "$MNT_B"
 PIDS=()
 
 cleanup() {
-    local rc=$? pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    local rc=$?
+    stop_processes "${PIDS[@]}"
     for m in "$MNT_A" "$MNT_B"; do
         if grep -q " $m " /proc/self/mountinfo; then umount -l "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null || true; fi
     done

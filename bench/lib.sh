@@ -34,6 +34,18 @@ cpu_ticks() {
     echo "$t"
 }
 
+# stop_processes PID... — SIGTERM to each, 10 s for each to go, then SIGKILL; reaps them (they are
+# children of the caller). For cleanup traps: never fails.
+stop_processes() {
+    local pid
+    for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "$@"; do
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+}
+
 # Waits until the NBD server at URI $1 answers (nbdinfo), at most 30 s. $2..: a command prefix to
 # run nbdinfo with (e.g. `ip netns exec NS`), for a server only reachable from a namespace.
 wait_nbd() {

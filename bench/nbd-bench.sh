@@ -77,16 +77,8 @@ SHM_FILE=""
 PIDS=()
 
 cleanup() {
-    local rc=$? pid
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        # give each 10 s to go, then force it
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    local rc=$?
+    stop_processes "${PIDS[@]}"
     [ -n "$SHM_FILE" ] && rm -f "$SHM_FILE"
     rm -rf "$WORK"
     exit "$rc"

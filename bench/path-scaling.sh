@@ -59,9 +59,8 @@ BED_MADE=""
 PIDS=()
 SHM_FILE=""
 cleanup() {
-    local rc=$? pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    local rc=$?
+    stop_processes "${PIDS[@]}"
     [ -n "$BED_MADE" ] && "${BED[@]}" destroy >/dev/null 2>&1
     [ -n "$SHM_FILE" ] && rm -f "$SHM_FILE"
     exit "$rc"
