@@ -54,7 +54,7 @@ case "$MODE" in netns|proxy) ;; *) echo "--mode is auto, netns or proxy" >&2; ex
 require_tools nbdkit nbdinfo python3 timeout
 JAR=bench/target/benchmarks.jar
 build_if_stale "$JAR" bench core nbd lab bench
-BED=(lab/testbed/testbed.sh -p "mp4jsc$$")   # own prefix: never meets a bed made by hand
+BED=(lab/testbed/testbed.sh -p "mp4js$(($$ % 100000))")   # own prefix (<= 10 chars): never meets a bed made by hand
 BED_MADE=""
 PIDS=()
 SHM_FILE=""
