@@ -26,11 +26,13 @@
 # Output: the table (comparison, ours, peer, ratio, goal, met/missed) on stdout, and the same as
 # Markdown in OUT/compare-<UTC timestamp>.md with the machine, the JVM, the peers' versions, the
 # load before and after each part and the exact commands; every part's full output in
-# OUT/compare-<timestamp>/PART.log. Ratios are ours / peer (higher is better for us). A part that
-# fails is reported as failed, the others still run; the exit status is 1 if any part failed.
+# OUT/compare-<timestamp>/PART.out (stdout) and PART.log (stderr). Ratios are ours / peer
+# (higher is better for us). A part that fails, or measures nothing, is reported as failed and
+# the others still run; the exit status is 1 if any part failed.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
+trap 'echo "compare: stopped by a failing command at line $LINENO" >&2' ERR
 
 ALL_PARTS=(iscsi export chained fuse scaling)
 ORIG_ARGS=("$@")
@@ -68,19 +70,19 @@ require_tools python3
 # part_command PART — the command of one part, in the array CMD
 part_command() {
     local reps=() runtime=()
-    [ -n "$REPS" ] && reps=(--reps "$REPS")
-    [ -n "$RUNTIME" ] && runtime=(--runtime "$RUNTIME")
+    if [ -n "$REPS" ]; then reps=(--reps "$REPS"); fi
+    if [ -n "$RUNTIME" ]; then runtime=(--runtime "$RUNTIME"); fi
     case "$1" in
         iscsi) CMD=(bench/iscsi-bench.sh "${reps[@]}" "${runtime[@]}")
-               [ -n "$QUICK" ] && CMD+=(--jwarmup 1 --size 128) ;;
+               if [ -n "$QUICK" ]; then CMD+=(--jwarmup 1 --size 128); fi ;;
         export) CMD=(bench/nbd-bench.sh --only 1 "${reps[@]}" "${runtime[@]}")
-                [ -n "$QUICK" ] && CMD+=(--warmup 1 --size 256M) ;;
+                if [ -n "$QUICK" ]; then CMD+=(--warmup 1 --size 256M); fi ;;
         chained) CMD=(bench/nbd-bench.sh --only 2 "${reps[@]}" "${runtime[@]}")
-                 [ -n "$QUICK" ] && CMD+=(--warmup 1 --size 256M) ;;
+                 if [ -n "$QUICK" ]; then CMD+=(--warmup 1 --size 256M); fi ;;
         fuse) CMD=(bench/fuse-bench.sh "${reps[@]}" "${runtime[@]}")
-              [ -n "$QUICK" ] && CMD+=(--warmup 1 --size 128M) ;;
+              if [ -n "$QUICK" ]; then CMD+=(--warmup 1 --size 128M); fi ;;
         scaling) CMD=(bench/path-scaling.sh)   # repeated --reps times by us; one run measures both scenarios
-                 [ -n "$RUNTIME" ] && CMD+=(--seconds "$RUNTIME") ;;
+                 if [ -n "$RUNTIME" ]; then CMD+=(--seconds "$RUNTIME"); fi ;;
     esac
 }
 
@@ -107,20 +109,21 @@ i=0
 for part in "${PARTS[@]}"; do
     i=$((i + 1))
     part_command "$part"
-    log="$LOGS/$part.log"
+    log="$LOGS/$part.log"   # stderr: progress, JVM logging
+    out="$LOGS/$part.out"   # stdout: tables and RESULT lines, apart so that no log line splits one
     before="$(load)"
     t0=$SECONDS
     echo "[$i/${#PARTS[@]}] $part: $(printf '%q ' "${CMD[@]}")(log: $log)" >&2
     rc=0
     runs=1
-    [ "$part" = scaling ] && runs="${REPS:-3}"
+    if [ "$part" = scaling ]; then runs="${REPS:-3}"; fi
     for _ in $(seq "$runs"); do
-        "${CMD[@]}" >>"$log" 2>&1 </dev/null || { rc=$?; break; }
+        "${CMD[@]}" >>"$out" 2>>"$log" </dev/null || { rc=$?; break; }
     done
     after="$(load)"
-    grep -a $'^RESULT\t' "$log" | cut -f2- | sed "s/^/$part\t/" >>"$RESULTS" || true
-    n="$(grep -ac $'^RESULT\t' "$log" || true)"
-    [ "$rc" = 0 ] && [ "$n" = 0 ] && rc=99   # ran, but measured nothing: a failure too
+    grep -a $'^RESULT\t' "$out" | cut -f2- | sed "s/^/$part\t/" >>"$RESULTS" || true
+    n="$(grep -ac $'^RESULT\t' "$out" || true)"
+    if [ "$rc" = 0 ] && [ "$n" = 0 ]; then rc=99; fi   # ran, but measured nothing: a failure too
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$part" "$(printf '%q ' "${CMD[@]}")" "$before" "$after" \
         $((SECONDS - t0)) "$rc" "$log" >>"$RUNS"
     echo "[$i/${#PARTS[@]}] $part: exit $rc, $n result lines, $((SECONDS - t0)) s, load $before -> $after" >&2
