@@ -147,7 +147,8 @@ for (part, name), rs in by_name.items():
     peer = statistics.median(r[1] for r in rs)
     ratio = statistics.median(r[2] for r in rs)
     goal, unit, what = rs[0][3], rs[0][4], rs[0][5]
-    table.append((name, what, ours, peer, unit, ratio, goal, "met" if ratio >= goal else "missed", len(rs)))
+    verdict = "no result" if ratio != ratio else "met" if ratio >= goal else "missed"   # nan: a side measured nothing
+    table.append((name, what, ours, peer, unit, ratio, goal, verdict, len(rs)))
 failed = [r for r in runs if r[5] != "0"]
 
 def fmt(x, unit):
