@@ -29,9 +29,8 @@
 # error or Ctrl-C; every fio run is bounded by `timeout`.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-# shellcheck disable=SC1091
-source bin/jdk.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"   # cd to the root, JDK 25, load, free_port, cpu_ticks, RESULT lines
 
 REPS=3
 RUNTIME=10
@@ -54,16 +53,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in fio nbdkit nbdfuse nbdinfo python3 timeout; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 1; }
-done
+require_tools fio nbdkit nbdfuse nbdinfo python3 timeout
 [ "$(id -u)" -eq 0 ] || command -v fusermount3 >/dev/null || { echo "error: not root and no fusermount3 (apt-get install fuse3)" >&2; exit 1; }
 
 JAR=daemon/target/mpath.jar
-if [ ! -f "$JAR" ] || [ -n "$(find core nbd fuse daemon -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
-    echo "building $JAR…" >&2
-    mvn -B -q -pl daemon -am package -DskipTests
-fi
+build_if_stale "$JAR" daemon core nbd fuse daemon
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -74,13 +68,8 @@ mkdir -p "$MNT_A" "$MNT_B"
 PIDS=()
 
 cleanup() {
-    local rc=$? pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    local rc=$?
+    stop_processes "${PIDS[@]}"
     for m in "$MNT_A" "$MNT_B"; do
         if grep -q " $m " /proc/self/mountinfo; then umount -l "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null || true; fi
     done
@@ -91,10 +80,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1]); s.close()' "$1"
-}
-
 wait_file() {   # wait_file PATH PID — until PATH exists (the mount is up), at most 60 s
     for _ in $(seq 600); do
         [ -e "$1" ] && return 0
@@ -103,14 +88,6 @@ wait_file() {   # wait_file PATH PID — until PATH exists (the mount is up), at
     done
     echo "error: $1 did not appear within 60 s" >&2
     return 1
-}
-
-load() { uptime | sed 's/.*load average: *//'; }
-
-cpu_ticks() {   # CPU time (user + system, clock ticks) used so far by the processes $@ together
-    local pid t=0
-    for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-    echo "$t"
 }
 
 fio_run() {   # fio_run FILE OUTFILE ARGS...
@@ -133,7 +110,7 @@ port="$(free_port 127.0.0.1)"
 nbdkit -f --exit-with-parent -i 127.0.0.1 -p "$port" memory "$SIZE" >"$OUT/nbdkit.log" 2>&1 &
 KIT=$!
 PIDS+=("$KIT")
-for _ in $(seq 300); do nbdinfo --size "nbd://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_nbd "nbd://127.0.0.1:$port/"
 
 nbdfuse "$MNT_A/disk" "nbd://127.0.0.1:$port/" >"$OUT/nbdfuse.log" 2>&1 &
 NBDFUSE=$!
@@ -204,4 +181,8 @@ for side in ("A", "B"):
         ratio = f"**{q:.2f}×** IOPS, CPU/IO {m['cpu'] / med['A']['cpu']:.2f}× (goal ≥ 1.2×: {'met' if q >= 1.2 else 'missed'})"
     print(f"| {side}: {labels[side]} | {len(runs)} | {m['iops']:,.0f} | {m['p50']:,.0f} | {m['p99']:,.0f} | {m['cpu']:,.1f} "
           f"| {sum(x['err'] for x in runs)} | {ratio} |")
+# bench/lib.sh's RESULT line, for bench/compare.sh
+print()
+a, b = med["A"]["iops"], med["B"]["iops"]
+print(f"RESULT\tfuse\t{b:.0f}\t{a:.0f}\t{b / a:.3f}\t1.2\tIOPS\tFUSE export vs nbdfuse, 4k randread 4 jobs")
 PY

@@ -17,6 +17,7 @@ cd "$root"
 mpath4j_require_mvn
 
 # module:test class pairs; the config parser's fuzz test joins when that module has one.
+# shellcheck disable=SC2054  # the comma is Maven's -Dtest list separator, inside one element
 targets=(scsi:ScsiJazzerTest nbd:NbdJazzerTest iscsi:PduJazzerTest,LoginJazzerTest)
 if compgen -G "daemon/src/test/java/io/mpath4j/daemon/config/*JazzerTest.java" >/dev/null; then
     targets+=(daemon:ConfigJazzerTest)

@@ -30,9 +30,8 @@
 # Everything started here (tgtd, runs) is killed on exit; every run is bounded by `timeout`.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-# shellcheck disable=SC1091  # bin/jdk.sh is linted on its own
-source bin/jdk.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"   # cd to the root, JDK 25, load, free_port, cpu_ticks, RESULT lines
 
 REPS=3
 RUNTIME=10
@@ -53,15 +52,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in tgtd tgtadm iscsi-perf python3 timeout java; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 1; }
-done
+require_tools tgtd tgtadm iscsi-perf python3 timeout java
 
 JAR=bench/target/benchmarks.jar
-if [ ! -f "$JAR" ] || [ -n "$(find core scsi iscsi bench -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
-    echo "building $JAR…" >&2
-    mvn -B -q -pl bench -am package -DskipTests
-fi
+build_if_stale "$JAR" bench core scsi iscsi bench
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -82,16 +76,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-load() { uptime | sed 's/.*load average: *//'; }
-
 SHM_FILE="$(mktemp /dev/shm/mpath4j-iscsi-bench.XXXXXX)"
 echo "prefilling $SHM_FILE ($SIZE_MB MiB)…" >&2
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$SHM_FILE"
 
-PORT="$(free_port)"
+PORT="$(free_port 127.0.0.1)"
 CTL=$((1000 + PORT % 30000))   # tgtd accepts small control port numbers only
 tgtd -f -C "$CTL" --iscsi "portal=127.0.0.1:$PORT" >"$OUT/tgtd.log" 2>&1 &
 TGTD_PID=$!
@@ -218,6 +207,10 @@ for w in ("W1", "W2"):
           f"| {med(w, 'B', 'p50_us'):.0f} / {med(w, 'B', 'p99_us'):.0f} | {med(w, 'A', 'cpu_us_per_io'):.1f} "
           f"| {med(w, 'B', 'cpu_us_per_io'):.1f} | {len(data.get((w, 'A'), []))} + {len(data.get((w, 'B'), []))} |")
 print()
+# bench/lib.sh's RESULT lines, for bench/compare.sh: IOPS medians, ours / iscsi-perf, goal 1.0
+for w, name in (("W1", "iscsi-4k-randread"), ("W2", "iscsi-64k-seqread")):
+    a, b = med(w, "A", "iops"), med(w, "B", "iops")
+    print(f"RESULT\t{name}\t{b:.0f}\t{a:.0f}\t{b / a:.3f}\t1.0\tIOPS\tinitiator vs iscsi-perf, {names[w]}")
 if any(side == "C" for (_, side) in data):
     print()
     print("| workload | before (C) IOPS | after (B) IOPS | before CPU us/IO | after CPU us/IO | before/after vs iscsi-perf IOPS |")

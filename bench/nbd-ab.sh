@@ -16,9 +16,8 @@
 #
 # Every process started here is killed on exit; every fio run is bounded by `timeout`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-# shellcheck disable=SC1091
-source bin/jdk.sh >/dev/null
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"   # cd to the root, JDK 25, free_port, wait_nbd, cpu_ticks, stop_processes
 [ $# -ge 5 ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 MODE=$1 W=$2 SECS=$3 ROUNDS=$4
 shift 4
@@ -32,27 +31,11 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/nbd-ab.XXXXXX")"
 PIDS=()
 SHM=""
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    stop_processes "${PIDS[@]}"
     [ -n "$SHM" ] && rm -f "$SHM"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() {
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1]); s.close()' "$1"
-}
-wait_nbd() {
-    for _ in $(seq 300); do nbdinfo --size "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    echo "error: no NBD server at $1" >&2
-    return 1
-}
-ticks() {
-    local t=0 p
-    for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
-    echo "$t"
-}
 fio_run() {   # fio_run URI ARGS...
     local uri=$1
     shift
@@ -102,9 +85,9 @@ for round in $(seq "$ROUNDS"); do
     order=$(seq 0 $((${#URIS[@]} - 1)))
     [ $((round % 2)) = 0 ] && order=$(echo "$order" | tac)
     for i in $order; do
-        t0=$(ticks "${JS[$i]}"); k0=$( [ ${#K[@]} -gt 0 ] && ticks "${K[@]}" || echo 0)
+        t0=$(cpu_ticks "${JS[$i]}"); k0=$( [ ${#K[@]} -gt 0 ] && cpu_ticks "${K[@]}" || echo 0)
         fio_run "${URIS[$i]}" "${FIO[@]}" --time_based --runtime="$SECS" --output-format=json --output="$WORK/run.json"
-        t1=$(ticks "${JS[$i]}"); k1=$( [ ${#K[@]} -gt 0 ] && ticks "${K[@]}" || echo 0)
+        t1=$(cpu_ticks "${JS[$i]}"); k1=$( [ ${#K[@]} -gt 0 ] && cpu_ticks "${K[@]}" || echo 0)
         python3 - "$WORK/run.json" "$i" $((t1 - t0)) $((k1 - k0)) "$(getconf CLK_TCK)" "$(cut -d' ' -f1 /proc/loadavg)" <<'P' | tee -a "$RES"
 import json, sys
 r = json.load(open(sys.argv[1]))["jobs"][0]["read"]

@@ -37,9 +37,8 @@
 # every fio run is bounded by `timeout`. Ports are chosen free at start.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-# shellcheck disable=SC1091  # bin/jdk.sh is linted on its own
-source bin/jdk.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"   # cd to the root, JDK 25, load, free_port, cpu_ticks, RESULT lines
 
 REPS=3
 RUNTIME=10
@@ -61,17 +60,14 @@ while [ $# -gt 0 ]; do
 done
 case "$ONLY" in ''|1|2) ;; *) echo "--only takes 1 or 2" >&2; exit 2 ;; esac
 
-for tool in fio nbdkit nbdinfo python3 timeout; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 1; }
-done
+require_tools fio nbdkit nbdinfo python3 timeout
 
 JAR=daemon/target/mpath.jar
 if [ -n "${MPATH_JAR:-}" ]; then
     JAR="$MPATH_JAR"
     [ -f "$JAR" ] || { echo "error: MPATH_JAR $JAR does not exist" >&2; exit 1; }
-elif [ ! -f "$JAR" ] || [ -n "$(find core nbd daemon -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
-    echo "building $JAR…" >&2
-    mvn -B -q -pl daemon -am package -DskipTests
+else
+    build_if_stale "$JAR" daemon core nbd daemon
 fi
 
 mkdir -p "$OUT"
@@ -81,16 +77,8 @@ SHM_FILE=""
 PIDS=()
 
 cleanup() {
-    local rc=$? pid
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        # give each 10 s to go, then force it
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    local rc=$?
+    stop_processes "${PIDS[@]}"
     [ -n "$SHM_FILE" ] && rm -f "$SHM_FILE"
     rm -rf "$WORK"
     exit "$rc"
@@ -98,21 +86,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# A TCP port nobody listens on, on address $1 (the kernel picks it; it is free when we return).
-free_port() {
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1]); s.close()' "$1"
-}
-
-# Wait until the NBD server at URI $1 answers (nbdinfo), at most 30 s.
-wait_nbd() {
-    for _ in $(seq 300); do
-        if nbdinfo --size "$1" >/dev/null 2>&1; then return 0; fi
-        sleep 0.1
-    done
-    echo "error: no NBD server answered at $1 within 30 s" >&2
-    return 1
-}
 
 # start_nbdkit LOGNAME ADDR PORT PLUGIN ARGS... — nbdkit in the foreground of a background job
 start_nbdkit() {
@@ -164,17 +137,6 @@ workload() {   # workload W1|W2 SECONDS URI OUTFILE
     local w="$1" secs="$2" uri="$3" out="$4" args
     if [ "$w" = W1 ]; then args=("${W1[@]}"); else args=("${W2[@]}"); fi
     fio_run "$out" "$uri" "${args[@]}" --time_based --runtime="$secs" --ramp_time=1
-}
-
-load() { uptime | sed 's/.*load average: *//'; }
-
-# CPU time (user + system, clock ticks) used so far by the processes $@ together
-cpu_ticks() {
-    local pid t=0
-    for pid in "$@"; do
-        t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-    done
-    echo "$t"
 }
 
 RESULTS="$OUT/results.tsv"
@@ -267,6 +229,7 @@ for cmp, w, side, label, rep, path, ticks in rows:
 print()
 print("| cmp | workload | target | n | IOPS | MiB/s | p50 µs | p99 µs | server CPU µs/IO | ratio B/A (IOPS) | goal |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
+results = []
 for cmp in sorted({k[0] for k in data}):
     for w in ("W1", "W2"):
         med = {}
@@ -284,4 +247,12 @@ for cmp in sorted({k[0] for k in data}):
                 verdict = f"≥ {goal[cmp]:.1f}× " + ("met" if q >= goal[cmp] else "**missed**")
             print(f"| {cmp} | {wl[w]} | {side}: {labels[(cmp, side)]} | {len(runs)} | {m['iops']:,.0f} | {m['mib']:,.1f} "
                   f"| {m['p50']:,.0f} | {m['p99']:,.0f} | {m['cpu']:,.1f} | {ratio} | {verdict} |")
+        results.append((cmp, w, med))
+# bench/lib.sh's RESULT lines, for bench/compare.sh: IOPS medians, B (ours) / A (peer)
+print()
+names = {"1": ("export", "export vs nbdkit memory"), "2": ("chained", "chained export (2 NbdPaths) vs nbdkit direct")}
+for cmp, w, med in results:
+    if "A" in med and "B" in med:
+        a, b = med["A"]["iops"], med["B"]["iops"]
+        print(f"RESULT\t{names[cmp][0]}-{w.lower()}\t{b:.0f}\t{a:.0f}\t{b / a:.3f}\t{goal[cmp]:.1f}\tIOPS\t{names[cmp][1]}, {wl[w]}")
 EOF

@@ -10,6 +10,8 @@
 #   testbed.sh [-p PREFIX] restore I       bring path I's link back up
 #   testbed.sh [-p PREFIX] rate I RATE     shape what target I sends (tc htb, RATE in tc units: 10mbit, 1gbit)
 #   testbed.sh [-p PREFIX] rate I off      remove the shaping
+#   testbed.sh [-p PREFIX] delay I MS      delay what target I sends by MS milliseconds (tc netem; needs sch_netem)
+#   testbed.sh [-p PREFIX] delay I off     remove the delay
 #   testbed.sh [-p PREFIX] status          links, addresses and qdiscs of every path
 #   testbed.sh [-p PREFIX] destroy         kill what runs inside, delete the namespaces (idempotent)
 #
@@ -28,7 +30,7 @@ net=10.200
 die() { echo "testbed: $*" >&2; exit 2; }
 
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -181,9 +183,52 @@ cmd_rate() {
             echo "path $1 rate unlimited" ;;
         *)
             [[ $2 =~ ^[0-9]+(\.[0-9]+)?([kmgt]?(bit|bps))$ ]] || die "rate '$2' must be in tc units, e.g. 10mbit, 500kbit, 1gbit"
+            # a root netem (delay without rate) cannot become an htb in place: set rate first, then delay
+            if ip netns exec "$t" tc qdisc show dev "$dev" | grep -q "^qdisc netem 2: root"; then
+                die "path $1 has a delay as its root qdisc; 'delay $1 off' first, then rate, then delay again"
+            fi
             ip netns exec "$t" tc qdisc replace dev "$dev" root handle 1: htb default 10
             ip netns exec "$t" tc class replace dev "$dev" parent 1: classid 1:10 htb rate "$2" ceil "$2"
             echo "path $1 rate $2 (target to initiator)" ;;
+    esac
+}
+
+# netem on the target end delays its egress, like rate: each reply comes MS later, so a request's
+# round trip grows by MS. Under an htb (rate) the delay goes below its class, so both hold at once;
+# alone it is the root qdisc. A kernel without sch_netem (ours: no modules) cannot do it: that is
+# refused with a clear message and nothing changes; the fault proxy's latency is the fallback.
+cmd_delay() {
+    need_root
+    path_index "${1:-}"
+    local t dev parent
+    t=$(target_ns "$1")
+    dev=$(target_dev "$1")
+    if ip netns exec "$t" tc qdisc show dev "$dev" | grep -q "^qdisc htb 1: root"; then
+        parent=(parent 1:10 handle 10:)
+    else
+        parent=(root handle 2:)
+    fi
+    case ${2:-} in
+        "") die "delay I MS|off (MS: whole milliseconds, 1-10000)" ;;
+        off)
+            if [[ ${parent[0]} == parent ]]; then
+                ip netns exec "$t" tc qdisc del dev "$dev" parent 1:10 2>/dev/null || true
+            elif ip netns exec "$t" tc qdisc show dev "$dev" | grep -q "^qdisc netem 2: root"; then
+                ip netns exec "$t" tc qdisc del dev "$dev" root 2>/dev/null || true
+            fi
+            echo "path $1 delay off" ;;
+        *)
+            if ! [[ $2 =~ ^[0-9]+$ ]] || (( $2 < 1 || $2 > 10000 )); then
+                die "delay '$2' must be whole milliseconds from 1 to 10000 (or off)"
+            fi
+            local err
+            if ! err=$(ip netns exec "$t" tc qdisc replace dev "$dev" "${parent[@]}" netem delay "${2}ms" 2>&1); then
+                if [[ $err == *"unknown"* ]]; then
+                    die "this kernel has no netem (sch_netem), so no delay on a link; use the fault proxy's latency (docs/testbed.md)"
+                fi
+                die "tc netem on path $1 failed: $err"
+            fi
+            echo "path $1 delay ${2} ms (target to initiator)" ;;
     esac
 }
 
@@ -199,7 +244,7 @@ cmd_status() {
     for ns in $nss; do
         echo "$ns:"
         ip -n "$ns" -brief addr show | sed 's/^/  /'
-        ip netns exec "$ns" tc qdisc show | grep htb | sed 's/^/  /' || true
+        ip netns exec "$ns" tc qdisc show | grep -E 'htb|netem' | sed 's/^/  /' || true
         echo "  processes: $(ip netns pids "$ns" | tr '\n' ' ')"
     done
 }
@@ -238,8 +283,9 @@ case $command in
     cut) cmd_cut "$@" ;;
     restore) cmd_restore "$@" ;;
     rate) cmd_rate "$@" ;;
+    delay) cmd_delay "$@" ;;
     status) cmd_status ;;
     destroy) cmd_destroy ;;
     help | -h | --help) usage ;;
-    *) die "unknown command '$command' (create, addr, run-target, run-init, cut, restore, rate, status, destroy)" ;;
+    *) die "unknown command '$command' (create, addr, run-target, run-init, cut, restore, rate, delay, status, destroy)" ;;
 esac

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * lab/testbed/testbed.sh for real: two paths as network namespaces with veth pairs, an nbdkit
  * inside each target namespace serving one file, nbdinfo and nbdcopy inside the initiator
- * namespace; a cut path is unreachable, a restored one reachable, a rate-limited one slow, and
- * destroy leaves nothing behind. Needs root: as any other user the test is skipped, with the
+ * namespace; a cut path is unreachable, a restored one reachable, a rate-limited one slow, a delayed
+ * one late (or, on a kernel without netem, the delay refused with a clear message and the path as it
+ * was), and destroy leaves nothing behind. Needs root: as any other user the test is skipped, with the
  * reason. The bed has its own prefix (and is destroyed after the test, also on failure), so it
  * never meets a bed someone made by hand.
  */
@@ -129,6 +130,42 @@ class TestbedIT {
         assertThat(bed.run("cut", "3").exitCode()).as("no path 3").isEqualTo(2);
         bed.run("destroy").requireSuccess("destroy");
         assertThat(namespaces()).isEmpty();
+    }
+
+    @Test
+    void delayOnALinkOrAClearRefusal() throws Exception {
+        bed = Testbed.create(prefix, 1);
+        nbdkitIn(1);
+        awaitReachable(1);
+        PeerProcess.Result badMs = bed.run("delay", "1", "soon");
+        assertThat(badMs.exitCode()).isEqualTo(2);
+        assertThat(badMs.output()).contains("whole milliseconds");
+        assertThat(bed.run("delay", "7", "5").exitCode()).as("no path 7").isEqualTo(2);
+
+        // the oracle, independent of the command under test: can this kernel make a netem qdisc at all?
+        PeerProcess.Result probe = bed.run("run-init", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
+        boolean netem = probe.exitCode() == 0;
+        if (netem) {
+            bed.run("run-init", "tc", "qdisc", "del", "dev", "lo", "root").requireSuccess("remove the probe");
+        }
+        PeerProcess.Result delay = bed.run("delay", "1", "40");
+        if (netem) {
+            delay.requireSuccess("delay 1 40");
+            assertThat(bed.run("status").output()).contains("netem");
+            long start = System.nanoTime();
+            awaitReachable(1);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // TCP's handshake and NBD's greeting and option reply: at least 3 replies, each 40 ms late
+            assertThat(seconds).isGreaterThan(0.12);
+            bed.run("delay", "1", "off").requireSuccess("delay 1 off");
+            assertThat(bed.run("status").output()).doesNotContain("netem");
+        } else {
+            System.out.println("TestbedIT: this kernel has no netem: " + probe.output().strip());
+            assertThat(delay.exitCode()).isEqualTo(2);
+            assertThat(delay.output()).contains("no netem", "fault proxy");
+            assertThat(bed.run("status").output()).doesNotContain("netem");
+        }
+        awaitReachable(1); // undelayed (or never delayed) the path works as before
     }
 
     private PeerProcess nbdkitIn(int path) {
