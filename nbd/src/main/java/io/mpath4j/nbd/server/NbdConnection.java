@@ -173,8 +173,6 @@ final class NbdConnection {
      * completes I/O for other connections too.
      */
     private volatile boolean directReplies;
-    private static final boolean DIRECT = !Boolean.getBoolean("mpath.nbd.noDirectReplies");
-    private static final boolean HOLD = !Boolean.getBoolean("mpath.nbd.noBurstHold");
     /** Held by {@link CompletionBurst}s of completing threads; one object, compared by identity. */
     private final CompletionBurst.Sink<Outgoing> burstSink = this::writeBurst;
     /**
@@ -544,7 +542,7 @@ final class NbdConnection {
                 if (shouldMoveToPlatformThread()) {
                     return serveOnPlatformThread(maxFrame);
                 }
-                if (DIRECT && placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
+                if (placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
                     enableDirectReplies();
                 }
                 fill(maxFrame);
@@ -812,7 +810,7 @@ final class NbdConnection {
             heldBytes += bytes(o);
             return;
         }
-        if (!onReader && directReplies && HOLD) {
+        if (!onReader && directReplies) {
             CompletionBurst burst = CompletionBurst.current();
             if (burst != null) {
                 // Completed on a thread that delivers a burst of completions (an NbdPath reader):
