@@ -62,9 +62,15 @@ import javax.net.ssl.SSLSocket;
  * order and never interleave. A reply the device completes on the reader thread itself (a device
  * that completes inline) is held by the reader instead and written by it, together with the other
  * replies of the same burst of requests, just before it waits again (for input or for admission):
- * one gathering write per burst and no hand-off. The completion threads of other devices never
- * write to the socket: a client that does not read cannot stall them. A reader that turns out to
- * do nearly all the work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}). Checks, in order: flags valid for the command ({@code FUA} on any,
+ * one gathering write per burst and no hand-off. A reader that turns out to do nearly all the
+ * work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}); otherwise the
+ * socket becomes non-blocking ({@link #enableDirectReplies}) and a completion thread that
+ * delivers a {@link CompletionBurst} (an {@code NbdPath}'s reader) writes the replies of its
+ * burst itself, trying once without waiting and handing the rest to the writer
+ * ({@link #writeBurst}). No completion thread ever waits on this socket: a client that does not
+ * read cannot stall a thread that completes I/O for other clients too.
+ *
+ * <p>Checks, in order: flags valid for the command ({@code FUA} on any,
  * {@code DF} on reads, {@code NO_HOLE} on write-zeroes; otherwise {@code EINVAL}), read-only export
  * ({@code EPERM} for write, trim, write-zeroes), range ({@code ENOSPC} for write and write-zeroes
  * beyond the end, {@code EINVAL} for read and trim, as proto.md "Error values" says), alignment to
