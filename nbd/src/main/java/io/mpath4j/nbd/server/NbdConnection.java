@@ -179,6 +179,12 @@ final class NbdConnection {
      * completes I/O for other connections too.
      */
     private volatile boolean directReplies;
+    /**
+     * {@code -Dio.mpath4j.nbd.directReplies=false} keeps every connection on the hand-off to its
+     * writer: an A/B switch for benchmarks (bench/nbd-ab.sh takes JVM options per variant).
+     */
+    private static final boolean DIRECT_REPLIES =
+            Boolean.parseBoolean(System.getProperty("io.mpath4j.nbd.directReplies", "true"));
     /** Held by {@link CompletionBurst}s of completing threads; one object, compared by identity. */
     private final CompletionBurst.Sink<Outgoing> burstSink = this::writeBurst;
     /**
@@ -548,7 +554,7 @@ final class NbdConnection {
                 if (shouldMoveToPlatformThread()) {
                     return serveOnPlatformThread(maxFrame);
                 }
-                if (placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
+                if (DIRECT_REPLIES && placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
                     enableDirectReplies();
                 }
                 fill(maxFrame);
