@@ -63,8 +63,8 @@ import javax.net.ssl.SSLSocket;
  * that completes inline) is held by the reader instead and written by it, together with the other
  * replies of the same burst of requests, just before it waits again (for input or for admission):
  * one gathering write per burst and no hand-off. A reader that turns out to do nearly all the
- * work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}); otherwise the
- * socket becomes non-blocking ({@link #enableDirectReplies}) and a completion thread that
+ * work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}); otherwise, if
+ * {@link NbdServer.Builder#directReplies} is on, the socket becomes non-blocking ({@link #enableDirectReplies}) and a completion thread that
  * delivers a {@link CompletionBurst} (an {@code NbdPath}'s reader) writes the replies of its
  * burst itself, trying once without waiting and handing the rest to the writer
  * ({@link #writeBurst}). No completion thread ever waits on this socket: a client that does not
@@ -179,12 +179,6 @@ final class NbdConnection {
      * completes I/O for other connections too.
      */
     private volatile boolean directReplies;
-    /**
-     * {@code -Dio.mpath4j.nbd.directReplies=false} keeps every connection on the hand-off to its
-     * writer: an A/B switch for benchmarks (bench/nbd-ab.sh takes JVM options per variant).
-     */
-    private static final boolean DIRECT_REPLIES =
-            Boolean.parseBoolean(System.getProperty("io.mpath4j.nbd.directReplies", "true"));
     /** Held by {@link CompletionBurst}s of completing threads; one object, compared by identity. */
     private final CompletionBurst.Sink<Outgoing> burstSink = this::writeBurst;
     /**
@@ -554,7 +548,7 @@ final class NbdConnection {
                 if (shouldMoveToPlatformThread()) {
                     return serveOnPlatformThread(maxFrame);
                 }
-                if (DIRECT_REPLIES && placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
+                if (server.directReplies && placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
                     enableDirectReplies();
                 }
                 fill(maxFrame);

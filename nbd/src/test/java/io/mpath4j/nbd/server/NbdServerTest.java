@@ -609,7 +609,7 @@ class NbdServerTest {
         // writes land, and a soft disconnect still answers what is in flight.
         BurstDevice d = burstDevice(SIZE);
         new Random(3).nextBytes(d.memory.data);
-        NbdServer s = start(NbdServer.builder().export(new NbdExport("disk", d)));
+        NbdServer s = start(NbdServer.builder().export(new NbdExport("disk", d)).directReplies(true));
         TestClient c = go(s, "disk", false);
         long handle = 0;
         for (int round = 0; round < 3 * NbdConnection.PLACEMENT_SAMPLE / 128; round++) {
@@ -647,7 +647,7 @@ class NbdServerTest {
         // that waits on the stuck socket within this test.
         BurstDevice d = burstDevice(64 * 1024 * 1024);
         NbdServer s = start(NbdServer.builder().export(new NbdExport("big", d))
-                .maxBytesInFlight(8L << 20).replyTimeout(Duration.ofSeconds(60)));
+                .maxBytesInFlight(8L << 20).replyTimeout(Duration.ofSeconds(60)).directReplies(true));
         TestClient good = go(s, "big", false);
         TestClient stuck = go(s, "big", false);
         stuck.channel.socket().setReceiveBufferSize(64 * 1024);
