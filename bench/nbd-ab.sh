@@ -13,6 +13,9 @@
 # Per run it prints: variant, IOPS, CPU time of the JVM per I/O (µs, /proc/PID/stat user+system),
 # CPU of the nbdkit servers per I/O, 1-minute load; then medians per variant. On a shared machine
 # the CPU per I/O moves much less with the load than IOPS do: compare that.
+# With PERF=1 (needs `perf` and permission to attach) it also prints the JVM's system calls and
+# context switches per I/O (`perf stat` attached to the JVM during the run), which depend on how
+# the code batches work and hardly on the load: the least noisy of these figures.
 #
 # Every process started here is killed on exit; every fio run is bounded by `timeout`.
 set -euo pipefail
@@ -86,13 +89,25 @@ for round in $(seq "$ROUNDS"); do
     [ $((round % 2)) = 0 ] && order=$(echo "$order" | tac)
     for i in $order; do
         t0=$(cpu_ticks "${JS[$i]}"); k0=$( [ ${#K[@]} -gt 0 ] && cpu_ticks "${K[@]}" || echo 0)
+        : >"$WORK/perf.csv"
+        if [ "${PERF:-0}" = 1 ]; then
+            perf stat -x, -e raw_syscalls:sys_enter,context-switches -p "${JS[$i]}" -o "$WORK/perf.csv" &
+            perf_pid=$!
+        fi
         fio_run "${URIS[$i]}" "${FIO[@]}" --time_based --runtime="$SECS" --output-format=json --output="$WORK/run.json"
+        if [ "${PERF:-0}" = 1 ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
         t1=$(cpu_ticks "${JS[$i]}"); k1=$( [ ${#K[@]} -gt 0 ] && cpu_ticks "${K[@]}" || echo 0)
-        python3 - "$WORK/run.json" "$i" $((t1 - t0)) $((k1 - k0)) "$(getconf CLK_TCK)" "$(cut -d' ' -f1 /proc/loadavg)" <<'P' | tee -a "$RES"
+        python3 - "$WORK/run.json" "$i" $((t1 - t0)) $((k1 - k0)) "$(getconf CLK_TCK)" "$(cut -d' ' -f1 /proc/loadavg)" "$WORK/perf.csv" <<'P' | tee -a "$RES"
 import json, sys
 r = json.load(open(sys.argv[1]))["jobs"][0]["read"]
 ios, hz = r["total_ios"], int(sys.argv[5])
-print(f"{sys.argv[2]}\t{r['iops']:.0f}\t{int(sys.argv[3]) / hz * 1e6 / ios:.2f}\t{int(sys.argv[4]) / hz * 1e6 / ios:.2f}\t{sys.argv[6]}")
+perf = {}
+for line in open(sys.argv[7]):
+    f = line.split(",")
+    if len(f) > 2 and f[0].strip().isdigit():
+        perf[f[2]] = int(f[0]) / ios
+extra = f"\t{perf.get('raw_syscalls:sys_enter', 0):.2f}\t{perf.get('context-switches', 0):.2f}" if perf else ""
+print(f"{sys.argv[2]}\t{r['iops']:.0f}\t{int(sys.argv[3]) / hz * 1e6 / ios:.2f}\t{int(sys.argv[4]) / hz * 1e6 / ios:.2f}\t{sys.argv[6]}{extra}")
 P
     done
 done
@@ -104,5 +119,7 @@ for i, v in enumerate(sys.argv[2:]):
     cpu = [float(r[2]) for r in rs]
     print(f"variant {i} [{v}]: IOPS median {st.median(float(r[1]) for r in rs):,.0f}; JVM CPU µs/IO median "
           f"{st.median(cpu):.2f} (range {min(cpu):.2f}-{max(cpu):.2f}); nbdkit CPU µs/IO median "
-          f"{st.median(float(r[3]) for r in rs):.2f}")
+          f"{st.median(float(r[3]) for r in rs):.2f}"
+          + (f"; JVM syscalls/IO median {st.median(float(r[5]) for r in rs):.2f}, context switches/IO median "
+             f"{st.median(float(r[6]) for r in rs):.3f}" if rs and len(rs[0]) > 6 else ""))
 P

@@ -1,5 +1,6 @@
 package io.mpath4j.nbd.client;
 
+import io.mpath4j.core.CompletionBurst;
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
 import io.mpath4j.nbd.protocol.ClientFlag;
@@ -434,6 +435,8 @@ public final class NbdConnection {
     private static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
     /** Receive buffer of the reader: reply headers and small read data come out of it, many per syscall. */
     private static final int RECEIVE_BUFFER = 256 * 1024;
+    /** Read length from which the next reply's header is received alone (see {@link #readLoop}). */
+    private static final int LARGE_READ = 64 * 1024;
 
     /**
      * Sends queued requests: the first one waits for work and a window slot; as many more as are
@@ -526,10 +529,18 @@ public final class NbdConnection {
      */
     private void readLoop() {
         ByteBuffer rx = ByteBuffer.allocateDirect(RECEIVE_BUFFER).flip();
+        // The completions of the replies one socket read brought in form one burst: consumers (an
+        // NBD export) may hold their per-I/O work until the reader is about to read again.
+        CompletionBurst burst = CompletionBurst.begin();
+        boolean afterLargeRead = false;
         try {
             while (true) {
                 while (rx.remaining() < SimpleReply.HEADER_LENGTH) {
-                    receive(rx);
+                    burst.end();
+                    // After a large read the next reply is likely one too: take only its header,
+                    // so that its data goes straight into the caller's buffer rather than in part
+                    // through rx (a copy of up to RECEIVE_BUFFER bytes per reply saved).
+                    receive(rx, afterLargeRead ? SimpleReply.HEADER_LENGTH - rx.remaining() : RECEIVE_BUFFER);
                 }
                 SimpleReply r = decoder.decodeSimpleReplyHeader(rx);
                 Pending p = outstanding.remove(r.handle());
@@ -540,6 +551,7 @@ public final class NbdConnection {
                     throw new NbdProtocolException("reply for handle " + r.handle() + ", which is not in flight");
                 }
                 window.release();
+                afterLargeRead = p.type == CommandType.READ && p.length >= LARGE_READ;
                 if (r.isOk()) {
                     if (p.type == CommandType.READ) {
                         try {
@@ -549,7 +561,10 @@ public final class NbdConnection {
                                 d.put(d.position(), rx, rx.position(), take).position(d.position() + take);
                                 rx.position(rx.position() + take);
                             }
-                            readFully(d);
+                            if (d.hasRemaining()) {
+                                burst.end(); // the rest of the data is a wait: let go what is done
+                                readFully(d);
+                            }
                         } catch (IOException e) {
                             p.failure = "reading the data of " + p.describe() + " from " + uri + " failed: " + e;
                             p.release();
@@ -574,12 +589,17 @@ public final class NbdConnection {
         } catch (RuntimeException e) {
             teardown("reader failed: " + e, true);
             throw e;
+        } finally {
+            burst.close(); // also what the teardown above completed on this thread
         }
     }
 
-    /** Reads more into {@code rx} (read mode: unconsumed bytes from position to limit). */
-    private void receive(ByteBuffer rx) throws IOException {
+    /** Reads at most {@code atMost} more bytes into {@code rx} (read mode: unconsumed bytes from position to limit). */
+    private void receive(ByteBuffer rx, int atMost) throws IOException {
         rx.compact();
+        if (rx.remaining() > atMost) {
+            rx.limit(rx.position() + atMost); // flip() below sets the limit again
+        }
         int n;
         try {
             n = channel.read(rx);

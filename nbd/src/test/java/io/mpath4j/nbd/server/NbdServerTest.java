@@ -576,6 +576,103 @@ class NbdServerTest {
         assertDroppedWhileTheOtherWorks(s, good);
     }
 
+    BurstDevice burstDevice(int size) {
+        BurstDevice d = new BurstDevice(size);
+        closeables.add(d);
+        return d;
+    }
+
+    /** Sends {@code count} pipelined 512-byte reads from {@code first} and checks every reply and its data. */
+    static void pipelinedReads(TestClient c, MemoryBlockDevice disk, long first, int count) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(count * Request.HEADER_LENGTH);
+        for (int i = 0; i < count; i++) {
+            Request r = Request.read(first + i, (long) (i % (disk.data.length / 512)) * 512, 512);
+            c.reads.put(r.handle(), 512L);
+            out.put(NbdEncoder.encode(r));
+        }
+        c.send(out.flip());
+        java.util.Set<Long> answered = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            SimpleReply r = (SimpleReply) c.reply();
+            assertThat(answered.add(r.handle())).as("handle %d answered once", r.handle()).isTrue();
+            assertThat(r.isOk()).isTrue();
+            int offset = (int) ((r.handle() - first) % (disk.data.length / 512)) * 512;
+            assertThat(r.data()).isEqualTo(Arrays.copyOfRange(disk.data, offset, offset + 512));
+        }
+    }
+
+    @Test
+    void repliesCompletedInBurstsOnAnotherThreadAreAllAnsweredAcrossTheSwitchToDirectWrites() throws Exception {
+        // The device completes on one thread, in bursts (as an NbdPath reader does). After
+        // PLACEMENT_SAMPLE requests the connection lets that thread write the replies of its
+        // bursts itself; before and after, every request is answered once with the right data,
+        // writes land, and a soft disconnect still answers what is in flight.
+        BurstDevice d = burstDevice(SIZE);
+        new Random(3).nextBytes(d.memory.data);
+        NbdServer s = start(NbdServer.builder().export(new NbdExport("disk", d)).directReplies(true));
+        TestClient c = go(s, "disk", false);
+        long handle = 0;
+        for (int round = 0; round < 3 * NbdConnection.PLACEMENT_SAMPLE / 128; round++) {
+            pipelinedReads(c, d.memory, handle, 128);
+            handle += 128;
+            byte[] block = new byte[4096];
+            new Random(round).nextBytes(block);
+            c.request(Request.write(handle, 8192, block));
+            assertThat(c.reply()).isEqualTo(SimpleReply.ok(handle++));
+            assertThat(Arrays.copyOfRange(d.memory.data, 8192, 8192 + 4096)).isEqualTo(block);
+        }
+        String reader = "nbd-conn " + c.channel.getLocalAddress();
+        assertThat(Thread.getAllStackTraces().keySet()).as("the reader stays virtual")
+                .noneMatch(t -> t.getName().equals(reader) && !t.isVirtual());
+        // requests in flight when the client disconnects are still answered
+        ByteBuffer out = ByteBuffer.allocate(33 * Request.HEADER_LENGTH);
+        for (int i = 0; i < 32; i++) {
+            c.reads.put(handle + i, 512L);
+            out.put(NbdEncoder.encode(Request.read(handle + i, (long) i * 512, 512)));
+        }
+        out.put(NbdEncoder.encode(Request.disconnect(handle + 32)));
+        c.send(out.flip());
+        for (int i = 0; i < 32; i++) {
+            assertThat(((SimpleReply) c.reply()).isOk()).isTrue();
+        }
+        assertThat(c.closedByServer()).isTrue();
+    }
+
+    @Test
+    void aClientThatDoesNotReadCannotStallTheThreadThatCompletesForEveryone() throws Exception {
+        // One thread completes the I/O of both connections and, once they switched to direct
+        // writes, writes their replies itself. The stuck client's socket fills up: that thread
+        // must hand its replies to the connection's writer rather than wait, so the other
+        // connection keeps being answered. The reply timeout is long: nothing rescues a thread
+        // that waits on the stuck socket within this test.
+        BurstDevice d = burstDevice(64 * 1024 * 1024);
+        NbdServer s = start(NbdServer.builder().export(new NbdExport("big", d))
+                .maxBytesInFlight(8L << 20).replyTimeout(Duration.ofSeconds(60)).directReplies(true));
+        TestClient good = go(s, "big", false);
+        TestClient stuck = go(s, "big", false);
+        stuck.channel.socket().setReceiveBufferSize(64 * 1024);
+        pipelinedReads(good, d.memory, 0, NbdConnection.PLACEMENT_SAMPLE + 1);
+        pipelinedReads(stuck, d.memory, 0, NbdConnection.PLACEMENT_SAMPLE + 1);
+        pipelinedReads(good, d.memory, 5000, 8); // both connections now write directly
+        pipelinedReads(stuck, d.memory, 5000, 8);
+        ByteBuffer out = ByteBuffer.allocate(1024 * Request.HEADER_LENGTH);
+        for (int i = 0; i < 1024; i++) {
+            out.put(NbdEncoder.encode(Request.read(10_000 + i, (long) i << 16, 1 << 16))); // 64 MiB, never read
+        }
+        stuck.send(out.flip());
+        // Wait until the stuck connection stops being served (its replies fill the sockets and
+        // then the bytes-in-flight limit stops its reader), then check the other one.
+        long before;
+        do {
+            before = d.bursts.get();
+            Thread.sleep(300);
+        } while (d.bursts.get() != before);
+        for (int i = 0; i < 20; i++) {
+            pipelinedReads(good, d.memory, 20_000 + 64L * i, 64);
+        }
+        assertThat(s.connectionCount()).as("the stuck client is not dropped before its reply timeout").isEqualTo(2);
+    }
+
     @Test
     void silentClientsAreDroppedAfterTheHandshakeTimeout() throws Exception {
         NbdServer s = start(NbdServer.builder().export(new NbdExport("disk", disk)).handshakeTimeout(Duration.ofMillis(500)));
