@@ -60,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also (or instead of --nbd) show the device as the file MOUNTPOINT/NAME through FUSE (libfuse3).")
     java.nio.file.Path fuseMountPoint;
 
-    @Option(names = "--fuse-threads", defaultValue = "16",
+    @Option(names = "--fuse-threads", defaultValue = "32",
             description = "FUSE worker threads, i.e. requests served at once through the file (default ${DEFAULT-VALUE}).")
     int fuseThreads;
 
