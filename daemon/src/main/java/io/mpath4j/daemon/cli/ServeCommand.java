@@ -61,7 +61,8 @@ final class ServeCommand implements Callable<Integer> {
     java.nio.file.Path fuseMountPoint;
 
     @Option(names = "--fuse-threads", defaultValue = "32",
-            description = "FUSE worker threads, i.e. requests served at once through the file (default ${DEFAULT-VALUE}).")
+            description = "FUSE worker threads, i.e. requests served at once through the file, and the kernel's limit on"
+                    + " outstanding asynchronous direct I/O requests (max_background) for the mount (default ${DEFAULT-VALUE}).")
     int fuseThreads;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
