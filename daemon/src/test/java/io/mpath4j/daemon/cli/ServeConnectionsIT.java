@@ -1,7 +1,9 @@
 package io.mpath4j.daemon.cli;
 
+import static io.mpath4j.daemon.MpathJar.awaitOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mpath4j.daemon.MpathJar;
 import io.mpath4j.nbd.PeerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class ServeConnectionsIT {
 
-    private static final Path JAR = Path.of("target", "mpath.jar");
     private static final Pattern RECEIVED = Pattern.compile("bytes_received:(\\d+)");
     /** "127.0.0.1:PORT PEER:PORT", or as the JVM's dual-stack sockets show it, "[::ffff:127.0.0.1]:PORT …". */
     private static final Pattern LOCAL_PORT = Pattern.compile("^\\s*\\d+\\s+\\d+\\s+(?:\\[::ffff:)?127\\.0\\.0\\.1]?:(\\d+)\\s");
@@ -32,7 +33,7 @@ class ServeConnectionsIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        assertThat(JAR).as("the shaded jar is built in the package phase, before failsafe runs").exists();
+        MpathJar.requireBuilt();
         PeerProcess.requireTool("nbdkit");
         PeerProcess.requireTool("fio");
         PeerProcess.requireTool("ss");
@@ -65,8 +66,7 @@ class ServeConnectionsIT {
     }
 
     private static List<String> serve(Path mnt, int connections, int port) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-jar", JAR.toString(), "serve", "--fuse", mnt.toString(), "--connections", Integer.toString(connections),
+        return MpathJar.command("serve", "--fuse", mnt.toString(), "--connections", Integer.toString(connections),
                 "--wwid", "3600conns", "--polling-interval", "1", "--request-timeout", "3", "--fencing-delay", "1",
                 "nbd://127.0.0.1:" + port + "/");
     }
@@ -153,15 +153,5 @@ class ServeConnectionsIT {
         return List.of("fio", "--name=conns", "--filename=" + file, "--ioengine=libaio", "--direct=1", "--rw=randwrite", "--bs=4k",
                 "--iodepth=16", "--numjobs=4", "--size=8M", "--offset_increment=8M", "--verify=crc32c", "--do_verify=1",
                 "--verify_fatal=1", "--group_reporting", loops);
-    }
-
-    private static void awaitOutput(PeerProcess p, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!p.output().contains(text)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("expected '" + text + "' from mpath serve; output:\n" + p.output());
-            }
-            Thread.sleep(50);
-        }
     }
 }
