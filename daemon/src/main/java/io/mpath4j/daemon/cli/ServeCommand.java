@@ -206,7 +206,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withRequestTimeout(Duration.ofSeconds(positive(requestTimeoutSeconds, "--request-timeout")))
                 .withFencingDelay(Duration.ofSeconds(Math.max(0, fencingSeconds)));
         if (!nbd.isEmpty()) {
-            NbdPaths.Result opened = NbdMultiConn.connect(nbd, positive(connections, "--connections"), wwid, options);
+            NbdPaths.Result opened = NbdMultiConn.connect(nbd, connections, wwid, options);
             opened.warnings().forEach(w -> out.println("warning: " + w));
             paths.addAll(opened.paths());
         }
