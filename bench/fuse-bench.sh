@@ -9,7 +9,8 @@
 # One `nbdkit memory SIZE` server on 127.0.0.1 is the backend of both sides:
 #   A  nbdfuse MNT_A/disk nbd://127.0.0.1:PORT/         (its defaults: multi-threaded, 4 connections
 #                                                      when the server allows multi-conn, as nbdkit memory does)
-#   B  mpath serve --fuse MNT_B nbd://127.0.0.1:PORT/  (one multipath device with one NbdPath; file MNT_B/bench)
+#   B  mpath serve --fuse MNT_B --connections C nbd://127.0.0.1:PORT/  (one multipath device with C NbdPaths,
+#                                                      one per connection, default 1; file MNT_B/bench)
 # Workload: fio --ioengine=libaio --direct=1 --rw=randread --bs=4k --numjobs=4 --iodepth=QD on the
 # file, time_based RUNTIME s, both sides in the same repetition loop (A,B on odd repetitions, B,A
 # on even ones), after one warm-up run each. The device is filled once with 1 MiB writes first.
@@ -22,7 +23,11 @@
 #   --warmup S     seconds of the warm-up run (default 5)
 #   --size SIZE    backend size (default 512M)
 #   --qd N         fio iodepth per job (default 8)
-#   --threads N    mpath serve --fuse-threads (default 16)
+#   --threads N    mpath serve --fuse-threads (default 32, its default)
+#   --connections C  mpath serve --connections: NBD connections, i.e. paths (default 1)
+#   --nbdfuse-max-background N  raise side A's FUSE max_background (kernel default 12) to N through
+#                  fusectl after nbdfuse mounted (root): nbdfuse with the same kernel queue depth as
+#                  mpath, which sets it to its --fuse-threads itself
 #   --out DIR      fio JSON and logs (default bench/target/fuse-results)
 #
 # Every process started here is killed and both mounts are lazily unmounted on exit, also on
@@ -37,7 +42,9 @@ RUNTIME=10
 WARMUP=5
 SIZE=512M
 QD=8
-THREADS=16
+THREADS=32
+CONNECTIONS=1
+NBDFUSE_BG=
 OUT=bench/target/fuse-results
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -47,6 +54,8 @@ while [ $# -gt 0 ]; do
         --size) SIZE="$2"; shift 2 ;;
         --qd) QD="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --nbdfuse-max-background) NBDFUSE_BG="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
@@ -103,7 +112,7 @@ randread() {   # randread FILE SECONDS OUTFILE
         --time_based --runtime="$2" --ramp_time=1
 }
 
-echo "fuse-bench: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), reps $REPS, runtime ${RUNTIME}s, size $SIZE, qd $QD x 4 jobs, mpath threads $THREADS, load $(load)" >&2
+echo "fuse-bench: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), reps $REPS, runtime ${RUNTIME}s, size $SIZE, qd $QD x 4 jobs, mpath threads $THREADS, connections $CONNECTIONS${NBDFUSE_BG:+, nbdfuse max_background $NBDFUSE_BG}, load $(load)" >&2
 echo "            $(java -version 2>&1 | head -1), $(nbdkit --version), $(nbdfuse --version 2>&1 | head -1), $(fio --version)" >&2
 
 port="$(free_port 127.0.0.1)"
@@ -116,9 +125,16 @@ nbdfuse "$MNT_A/disk" "nbd://127.0.0.1:$port/" >"$OUT/nbdfuse.log" 2>&1 &
 NBDFUSE=$!
 PIDS+=("$NBDFUSE")
 wait_file "$MNT_A/disk" "$NBDFUSE"
+if [ -n "$NBDFUSE_BG" ]; then
+    ctl="/sys/fs/fuse/connections/$(mountpoint -d "$MNT_A" | cut -d: -f2)"
+    [ -d "$ctl" ] || mount -t fusectl fusectl /sys/fs/fuse/connections
+    echo "  nbdfuse max_background $(cat "$ctl/max_background") -> $NBDFUSE_BG" >&2
+    echo "$NBDFUSE_BG" >"$ctl/max_background"
+    echo $((NBDFUSE_BG * 3 / 4)) >"$ctl/congestion_threshold"
+fi
 
 # shellcheck disable=SC2086
-java --enable-native-access=ALL-UNNAMED ${MPATH_JAVA_OPTS:-} -jar "$JAR" serve --fuse "$MNT_B" --fuse-threads "$THREADS" \
+java --enable-native-access=ALL-UNNAMED ${MPATH_JAVA_OPTS:-} -jar "$JAR" serve --fuse "$MNT_B" --fuse-threads "$THREADS" --connections "$CONNECTIONS" \
     --name bench --wwid bench "nbd://127.0.0.1:$port/" >"$OUT/mpath.log" 2>&1 &
 JAVA=$!
 PIDS+=("$JAVA")
@@ -135,7 +151,7 @@ RESULTS="$OUT/results.tsv"
 : >"$RESULTS"
 for rep in $(seq "$REPS"); do
     for side in $( [ $((rep % 2)) = 1 ] && echo "A B" || echo "B A" ); do
-        if [ "$side" = A ]; then file="$MNT_A/disk"; pids="$NBDFUSE $KIT"; label="nbdfuse"; else file="$MNT_B/bench"; pids="$JAVA $KIT"; label="mpath serve --fuse"; fi
+        if [ "$side" = A ]; then file="$MNT_A/disk"; pids="$NBDFUSE $KIT"; label="nbdfuse${NBDFUSE_BG:+ (max_background $NBDFUSE_BG)}"; else file="$MNT_B/bench"; pids="$JAVA $KIT"; label="mpath serve --fuse --connections $CONNECTIONS"; fi
         out="$OUT/$side-$rep.json"
         # shellcheck disable=SC2086
         t0="$(cpu_ticks $pids)"

@@ -62,11 +62,17 @@ final class DeviceFileSystem {
     private final long mountedAtSeconds = System.currentTimeMillis() / 1000;
     private final int uid;
     private final int gid;
+    private final int maxBackground;
 
-    DeviceFileSystem(boolean directIo, int uid, int gid) {
+    /**
+     * @param maxBackground the kernel's limit on FUSE background requests for this mount (see
+     *     {@link #init}); 0 keeps the kernel's default
+     */
+    DeviceFileSystem(boolean directIo, int uid, int gid, int maxBackground) {
         this.directIo = directIo;
         this.uid = uid;
         this.gid = gid;
+        this.maxBackground = maxBackground;
     }
 
     void add(String name, BlockDevice device) {
@@ -93,6 +99,26 @@ final class DeviceFileSystem {
     }
 
     // ------------------------------------------------------------------ upcalls
+
+    /**
+     * Connection setup. Raises {@code max_background}: the kernel sends asynchronous direct I/O
+     * (io_submit with O_DIRECT, what fio, databases and qemu do) as background requests and keeps
+     * at most that many outstanding, 12 by default (FUSE_DEFAULT_MAX_BACKGROUND) — fewer than our
+     * workers, so requests waited in the kernel while workers idled. The congestion threshold
+     * keeps the kernel's 3/4 ratio. Returns NULL: our upcalls need no private data.
+     */
+    MemorySegment init(MemorySegment conn, MemorySegment cfg) {
+        try {
+            if (maxBackground > 0) {
+                MemorySegment c = FuseAbi.view(conn, FuseAbi.CONN_INFO);
+                c.set(JAVA_INT, FuseAbi.offset(FuseAbi.CONN_INFO, "max_background"), maxBackground);
+                c.set(JAVA_INT, FuseAbi.offset(FuseAbi.CONN_INFO, "congestion_threshold"), Math.max(1, maxBackground * 3 / 4));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "fuse init: cannot set max_background", e);
+        }
+        return MemorySegment.NULL;
+    }
 
     int getattr(MemorySegment path, MemorySegment stat, MemorySegment fi) {
         try {

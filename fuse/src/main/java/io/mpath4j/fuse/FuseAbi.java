@@ -109,6 +109,24 @@ final class FuseAbi {
             JAVA_LONG.withName("f_namemax"),
             MemoryLayout.sequenceLayout(6, JAVA_INT).withName("spare"));
 
+    /**
+     * struct fuse_conn_info (fuse_common.h, unchanged through 3.x): ten unsigned ints, then 22
+     * reserved: 128 bytes. init() may change max_background and congestion_threshold (and the
+     * want flags, which we leave to libfuse's defaults).
+     */
+    static final StructLayout CONN_INFO = MemoryLayout.structLayout(
+            JAVA_INT.withName("proto_major"),
+            JAVA_INT.withName("proto_minor"),
+            JAVA_INT.withName("max_write"),
+            JAVA_INT.withName("max_read"),
+            JAVA_INT.withName("max_readahead"),
+            JAVA_INT.withName("capable"),
+            JAVA_INT.withName("want"),
+            JAVA_INT.withName("max_background"),
+            JAVA_INT.withName("congestion_threshold"),
+            JAVA_INT.withName("time_gran"),
+            MemoryLayout.sequenceLayout(22, JAVA_INT).withName("reserved"));
+
     static long offset(StructLayout layout, String field) {
         return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));
     }

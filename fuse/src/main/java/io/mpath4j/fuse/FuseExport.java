@@ -21,7 +21,9 @@ import java.util.logging.Logger;
  *
  * <p>Threads: libfuse's multi-threaded loop ({@code fuse_loop_mt}) runs on a platform thread of
  * ours and starts up to {@link FuseOptions#maxThreads} workers; each calls into
- * {@link DeviceFileSystem} and blocks on the device's future until the I/O completes.
+ * {@link DeviceFileSystem} and blocks on the device's future until the I/O completes. The kernel
+ * may keep as many background requests (asynchronous direct I/O) outstanding as there are
+ * workers, not its default 12 ({@link DeviceFileSystem#init}).
  *
  * <p>Lifecycle: {@link #mount} detaches a stale mount left by a crashed run at the same place,
  * then mounts (as root libfuse calls mount(2) itself; fusermount3 is needed otherwise).
@@ -64,7 +66,7 @@ public final class FuseExport implements AutoCloseable {
         FuseMounts.prepare(mp);
         int uid = (int) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         int gid = (int) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
-        DeviceFileSystem fs = new DeviceFileSystem(options.directIo(), uid, gid);
+        DeviceFileSystem fs = new DeviceFileSystem(options.directIo(), uid, gid, options.maxThreads());
         Arena arena = Arena.ofShared();
         MemorySegment fuse = MemorySegment.NULL;
         try {
@@ -88,7 +90,7 @@ public final class FuseExport implements AutoCloseable {
             FuseExport export = new FuseExport(mp, fs, lib, arena, fuse, cfg);
             export.loop.start();
             LOG.info(() -> "FUSE export mounted at " + mp + " (connection " + export.connection + ", "
-                    + options.maxThreads() + " threads" + (options.directIo() ? ", direct_io" : "") + ")");
+                    + options.maxThreads() + " threads and background requests" + (options.directIo() ? ", direct_io" : "") + ")");
             return export;
         } catch (IOException e) {
             if (!fuse.equals(MemorySegment.NULL)) {

@@ -42,6 +42,8 @@ final class FuseOperationsTable {
         SIGNATURES.put(FuseAbi.Op.FSYNC, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         // int readdir(const char *, void *, fuse_fill_dir_t, off_t, struct fuse_file_info *, enum fuse_readdir_flags)
         SIGNATURES.put(FuseAbi.Op.READDIR, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT));
+        // void *init(struct fuse_conn_info *, struct fuse_config *)
+        SIGNATURES.put(FuseAbi.Op.INIT, FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
         // int fallocate(const char *, int mode, off_t offset, off_t length, struct fuse_file_info *)
         SIGNATURES.put(FuseAbi.Op.FALLOCATE, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
     }

@@ -6,7 +6,9 @@ import java.time.Duration;
  * How a {@link FuseExport} mounts.
  *
  * @param maxThreads libfuse worker threads, hence the most requests served at once: each worker
- *     blocks on the device for the request it holds, so this is the export's queue depth
+ *     blocks on the device for the request it holds, so this is the export's queue depth; also
+ *     the kernel's max_background for the mount (default 32: fio's 4 jobs x iodepth 8 all in
+ *     flight; 16 left half of them waiting)
  * @param directIo open every file with FOPEN_DIRECT_IO: the kernel page cache is bypassed for
  *     all I/O (as nbdfuse does) instead of only for O_DIRECT opens; costs mmap support
  * @param attrTimeout how long the kernel may cache a file's attributes, hence how soon a
@@ -14,7 +16,7 @@ import java.time.Duration;
  */
 public record FuseOptions(int maxThreads, boolean directIo, Duration attrTimeout) {
 
-    public static final FuseOptions DEFAULTS = new FuseOptions(16, false, Duration.ofSeconds(1));
+    public static final FuseOptions DEFAULTS = new FuseOptions(32, false, Duration.ofSeconds(1));
 
     public FuseOptions {
         if (maxThreads < 1 || maxThreads > 1024) {

@@ -19,6 +19,10 @@ class FuseAbiTest {
         assertThat(FuseAbi.FI_FH).isEqualTo(16);
         assertThat(FuseAbi.Op.READ.offset()).isEqualTo(13 * 8);
         assertThat(FuseAbi.Op.FALLOCATE.offset()).isEqualTo(39 * 8);
+        assertThat(FuseAbi.Op.INIT.offset()).isEqualTo(27 * 8);
+        assertThat(FuseAbi.CONN_INFO.byteSize()).isEqualTo(128);  // sizeof(struct fuse_conn_info)
+        assertThat(FuseAbi.offset(FuseAbi.CONN_INFO, "max_background")).isEqualTo(28);
+        assertThat(FuseAbi.offset(FuseAbi.CONN_INFO, "congestion_threshold")).isEqualTo(32);
     }
 
     @Test

@@ -85,6 +85,21 @@ class FuseExportIT {
     }
 
     @Test
+    void theKernelKeepsAsManyBackgroundRequestsOutstandingAsThereAreWorkers() throws Exception {
+        FuseExport export = mount(FuseOptions.DEFAULTS.withMaxThreads(24));
+        export.add("bg", memoryDevice("bg", 1 << 20, 512));
+        int connection = FuseMounts.find(export.mountPoint()).orElseThrow().minor();
+        Path ctl = Path.of("/sys/fs/fuse/connections", Integer.toString(connection));
+        if (!Files.isDirectory(ctl)) {
+            // fusectl is not mounted here: mount it the way close() would for an abort
+            assertThat(Libc.mountPseudo("fusectl", Path.of("/sys/fs/fuse/connections"), "fusectl")).isIn(0, Errno.EBUSY);
+        }
+        // init() ran at mount: the kernel's default is 12 (FUSE_DEFAULT_MAX_BACKGROUND)
+        assertThat(Files.readString(ctl.resolve("max_background")).trim()).isEqualTo("24");
+        assertThat(Files.readString(ctl.resolve("congestion_threshold")).trim()).isEqualTo("18");
+    }
+
+    @Test
     void unalignedWritesAndReadsOnA4kDeviceKeepTheBytesAround() throws Exception {
         FuseExport export = mount(FuseOptions.DEFAULTS.withDirectIo(true));
         export.add("d4k", memoryDevice("d4k", 1 << 20, 4096));

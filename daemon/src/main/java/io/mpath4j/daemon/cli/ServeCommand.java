@@ -60,9 +60,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also (or instead of --nbd) show the device as the file MOUNTPOINT/NAME through FUSE (libfuse3).")
     java.nio.file.Path fuseMountPoint;
 
-    @Option(names = "--fuse-threads", defaultValue = "16",
-            description = "FUSE worker threads, i.e. requests served at once through the file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--fuse-threads", defaultValue = "32",
+            description = "FUSE worker threads, i.e. requests served at once through the file, and the kernel's limit on"
+                    + " outstanding asynchronous direct I/O requests (max_background) for the mount (default ${DEFAULT-VALUE}).")
     int fuseThreads;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
+            description = "NBD connections to each nbd:// URI, each a path of the device (default ${DEFAULT-VALUE}). More than 1"
+                    + " needs an export that advertises NBD_FLAG_CAN_MULTI_CONN (nbdkit memory and file do); refused otherwise.")
+    int connections;
 
     @Option(names = "--wwid", paramLabel = "ID",
             description = "Unit identity of the paths. NBD has none of its own, so it is required for nbd:// and memory: paths;"
@@ -135,6 +141,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("say how to serve the device: --nbd ADDR:PORT[/EXPORT], --fuse MOUNTPOINT, or both");
         }
         Listen where = listen == null ? null : Listen.parse(listen, name);
+        positive(connections, "--connections");
         DEVICE_LOG.setLevel(java.util.logging.Level.WARNING);
         List<Path> paths = new ArrayList<>();
         List<NbdUri> nbd = new ArrayList<>();
@@ -199,7 +206,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withRequestTimeout(Duration.ofSeconds(positive(requestTimeoutSeconds, "--request-timeout")))
                 .withFencingDelay(Duration.ofSeconds(Math.max(0, fencingSeconds)));
         if (!nbd.isEmpty()) {
-            NbdPaths.Result opened = NbdPaths.connect(nbd, wwid, options);
+            NbdPaths.Result opened = NbdMultiConn.connect(nbd, connections, wwid, options);
             opened.warnings().forEach(w -> out.println("warning: " + w));
             paths.addAll(opened.paths());
         }
