@@ -163,8 +163,18 @@ final class DeviceState {
             case PathEvent.ConnectionRestored restored -> checkOne(s);
             case PathEvent.AccessStateChanged changed -> {
                 s.accessNoticeNanos = Math.max(s.accessNoticeNanos, atNanos);
+                boolean changedHere = s.access != changed.state();
                 setAccess(s, changed.state(), "transport");
-                if (s.failed && changed.state().acceptsIo()) {
+                if (changed.state() == AccessState.TRANSITIONING) {
+                    // a transition is a change of the unit, not of one path: the other port groups
+                    // move too, and the checks (every transition polling interval while they see
+                    // TRANSITIONING) are what lets queued I/O go as soon as it ends
+                    for (PathSlot other : slots) {
+                        if (!other.removed && (other == s || changedHere)) {
+                            checkOne(other);
+                        }
+                    }
+                } else if (s.failed && changed.state().acceptsIo()) {
                     checkOne(s);
                 }
                 recompute();

@@ -1,5 +1,6 @@
 package io.mpath4j.core.monitor;
 
+import io.mpath4j.core.path.AccessState;
 import io.mpath4j.core.path.CheckResult;
 import io.mpath4j.core.path.CheckerState;
 import io.mpath4j.core.path.Path;
@@ -145,7 +146,10 @@ public final class PathMonitor {
         }
 
         private void finish(long sent, CheckResult result) {
-            if (result.state() == lastState && result.state() == CheckerState.READY) {
+            if (result.accessState() == AccessState.TRANSITIONING) {
+                // queued I/O waits for the check that sees the transition end: look often, briefly
+                periodNanos = config.transitionPollingInterval().toNanos();
+            } else if (result.state() == lastState && result.state() == CheckerState.READY) {
                 periodNanos = Math.min(periodNanos * 2, config.maxPollingInterval().toNanos());
             } else {
                 periodNanos = config.pollingInterval().toNanos();

@@ -310,12 +310,32 @@ class MultipathDeviceTest {
     void transitioningPathQueuesEvenWithNoPathRetryFail() {
         ScriptedPath a = ScriptedPath.of("a");
         MultipathDevice d = device(multibus(), a);
+        a.setAccess(AccessState.TRANSITIONING); // what its checker says too
         a.emit(new PathEvent.AccessStateChanged(AccessState.TRANSITIONING));
         CompletableFuture<IoStatus> r = read(d);
         assertThat(r).isNotDone();
         a.setAccess(AccessState.OPTIMIZED);
         a.emit(new PathEvent.AccessStateChanged(AccessState.OPTIMIZED));
         assertThat(r).isCompletedWithValue(IoStatus.OK);
+    }
+
+    @Test
+    void aTransitionSeenOnOnePathChecksEveryPathOfTheUnit() {
+        ScriptedPath a = ScriptedPath.of("a");
+        ScriptedPath b = ScriptedPath.of("b");
+        MultipathDevice d = device(multibus(), a, b);
+        read(d).join();
+        int aBefore = a.checks;
+        int bBefore = b.checks;
+        a.setAccess(AccessState.TRANSITIONING);
+        a.emit(new PathEvent.AccessStateChanged(AccessState.TRANSITIONING));
+        read(d).join();
+        assertThat(a.checks).as("the path that reported it").isGreaterThan(aBefore);
+        assertThat(b.checks).as("the other port group moves too").isGreaterThan(bBefore);
+        int bAfter = b.checks;
+        a.emit(new PathEvent.AccessStateChanged(AccessState.TRANSITIONING)); // no change: only a again
+        read(d).join();
+        assertThat(b.checks).isEqualTo(bAfter);
     }
 
     @Test

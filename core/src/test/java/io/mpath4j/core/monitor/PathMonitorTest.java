@@ -92,6 +92,30 @@ class PathMonitorTest {
     }
 
     @Test
+    void aTransitioningPathIsCheckedEveryTransitionPollingIntervalUntilTheTransitionEnds() {
+        CountingPath p = new CountingPath();
+        monitor.watch(p, (r, sent, t) -> {});
+        clock.advance(Duration.ofSeconds(16)); // checks at 0, 5, 15
+        p.answer = new CheckResult(CheckerState.GHOST, AccessState.TRANSITIONING, "04h/0Ah");
+        clock.advance(Duration.ofSeconds(20)); // 35: transitioning; then every 20 ms
+        long at35 = Duration.ofSeconds(35).toNanos();
+        long step = MonitorConfig.DEFAULT_TRANSITION_POLLING.toNanos();
+        assertThat(p.checkTimes).contains(at35, at35 + step, at35 + 2 * step);
+        p.answer = CheckResult.ready(AccessState.OPTIMIZED);
+        int before = p.checkTimes.size();
+        clock.advance(MonitorConfig.DEFAULT_TRANSITION_POLLING); // the check that sees the end
+        clock.advance(Duration.ofSeconds(4)); // then back to polling_interval: nothing for 5 s
+        assertThat(p.checkTimes).hasSize(before + 1);
+    }
+
+    @Test
+    void theTransitionPollingIntervalIsNeverLongerThanThePollingInterval() {
+        MonitorConfig c = new MonitorConfig(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1));
+        assertThat(c.transitionPollingInterval()).isEqualTo(Duration.ofMillis(10));
+        assertThat(config.transitionPollingInterval()).isEqualTo(MonitorConfig.DEFAULT_TRANSITION_POLLING);
+    }
+
+    @Test
     void aCheckerThatDoesNotAnswerTimesOut() {
         CountingPath p = new CountingPath();
         p.hang = true;

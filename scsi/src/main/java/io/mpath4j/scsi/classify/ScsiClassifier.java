@@ -30,7 +30,7 @@ import java.util.Objects;
  * <tr><td>CHECK CONDITION</td><td>deferred (71h/73h), any key</td><td>x</td><td>RetryLater(0)</td><td>REPORT_DEFERRED_ERROR</td><td>this command was not executed (SPC-4 §4.5.5); Linux NEEDS_RETRY</td></tr>
  * <tr><td>CHECK CONDITION</td><td>RECOVERED ERROR, COMPLETED</td><td>x</td><td>Ok</td><td>NONE</td><td>the command succeeded (Linux: soft error, SUCCESS)</td></tr>
  * <tr><td>CHECK CONDITION</td><td>NO SENSE</td><td>x</td><td>RetryLater(0)</td><td>NONE</td><td>no error reported but no GOOD either: resend</td></tr>
- * <tr><td>CHECK CONDITION</td><td>NOT READY, UNIT ATTENTION</td><td>04/0A</td><td>RetryLater(250 ms)</td><td>REFRESH_ALUA</td><td>ALUA transition (SPC-4 §5.15.2.5); scsi_dh_alua alua_check_sense: NEEDS_RETRY and RTPG</td></tr>
+ * <tr><td>CHECK CONDITION</td><td>NOT READY, UNIT ATTENTION</td><td>04/0A</td><td>RetryLater(50 ms)</td><td>REFRESH_ALUA</td><td>ALUA transition (SPC-4 §5.15.2.5); scsi_dh_alua alua_check_sense: NEEDS_RETRY and RTPG</td></tr>
  * <tr><td>CHECK CONDITION</td><td>NOT READY</td><td>04/0B, 04/0C</td><td>PathError</td><td>REFRESH_ALUA</td><td>port in standby/unavailable: this path cannot do I/O (Linux alua_prep_fn fails such I/O with BLK_STS_IOERR, a path error for dm-multipath)</td></tr>
  * <tr><td>CHECK CONDITION</td><td>NOT READY</td><td>04/01, 04/04-09, 04/11, 04/14, 04/1A, 04/1B, 04/1D</td><td>RetryLater(500 ms)</td><td>NONE</td><td>becoming ready / operation in progress: Linux scsi_io_completion_action ACTION_DELAYED_RETRY</td></tr>
  * <tr><td>CHECK CONDITION</td><td>NOT READY</td><td>3A/x</td><td>TargetError OTHER</td><td>NONE</td><td>medium not present: the unit, not the path</td></tr>
@@ -65,15 +65,16 @@ public final class ScsiClassifier {
     /**
      * Retry delays.
      *
-     * @param transitioning after 04h/0Ah: ALUA transitions take seconds; the device queues while
-     *     the path shows transitioning anyway
+     * @param transitioning after 04h/0Ah: short, because the REFRESH_ALUA that comes with it marks
+     *     the path transitioning and the device then queues the retry until a check sees the
+     *     transition end; a long delay would only hold I/O past the end of a short transition
      * @param becomingReady after NOT READY "in progress" codes
      * @param busyBase first back-off for BUSY and TASK SET FULL, doubled per attempt up to
      *     {@code busyMax}
      */
     public record Delays(Duration transitioning, Duration becomingReady, Duration busyBase, Duration busyMax) {
         public static final Delays DEFAULT = new Delays(
-                Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(1));
+                Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(1));
 
         public Delays {
             Objects.requireNonNull(transitioning, "transitioning");
