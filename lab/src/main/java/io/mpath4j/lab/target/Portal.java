@@ -81,6 +81,18 @@ final class Portal {
                 }
                 return;
             }
+            if (!s.isOpen()) {
+                // Closing the channel only wakes this (virtual) thread, whose accept() then takes
+                // one more connection from the backlog before it sees the close: a reset portal
+                // must not serve it. Reset it, as a closed listener would.
+                try {
+                    ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    ch.close();
+                } catch (IOException ignored) {
+                    // gone already
+                }
+                return;
+            }
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 Connection c = new Connection(ch, this, target);

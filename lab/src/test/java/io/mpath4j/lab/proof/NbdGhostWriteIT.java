@@ -65,6 +65,8 @@ class NbdGhostWriteIT {
     private Path file;
     private final List<FaultProxy> proxies = new ArrayList<>();
     private final List<NbdPath> paths = new ArrayList<>();
+    private final List<InetSocketAddress> upstreams = new ArrayList<>();
+    private final List<PeerProcess> servers = new ArrayList<>();
     private MultipathDevice device;
     private int landedBeforeRedrive;
 
@@ -78,8 +80,15 @@ class NbdGhostWriteIT {
         }
         for (String host : List.of("127.0.0.1", "127.0.0.2")) {
             int port = PeerProcess.freePort();
-            closers.add(PeerProcess.startServer(cmd("nbdkit", "-f", "--exit-with-parent", "-i", host, "-p",
-                    Integer.toString(port), "file", file.toString()), host, port, Duration.ofSeconds(10)));
+            // --threads 1: nbdkit 1.32 (Debian 12) aborts, "raw_send_socket: Assertion `sock >= 0'
+            // failed", when one worker's reply hits the reset our client sends and another worker
+            // then replies on the closed socket; one worker per connection cannot race (-v: its log
+            // is in the failure message)
+            PeerProcess nbdkit = PeerProcess.startServer(cmd("nbdkit", "-f", "-v", "--threads", "1", "--exit-with-parent", "-i", host, "-p",
+                    Integer.toString(port), "file", file.toString()), host, port, Duration.ofSeconds(10));
+            closers.add(nbdkit);
+            servers.add(nbdkit);
+            upstreams.add(new InetSocketAddress(host, port));
             FaultProxy proxy = FaultProxy.start(new InetSocketAddress(host, 0), new InetSocketAddress(host, port));
             closers.add(proxy);
             proxies.add(proxy);
@@ -108,7 +117,11 @@ class NbdGhostWriteIT {
 
     /** One trial; returns what the file holds at the end: 1 for W1, 2 for W2. */
     private int trial(int n, boolean releaseAfterW2) throws Exception {
-        assertThat(GhostWriteTrial.waitFor(20, () -> ActivePath.usable(device) == 2)).as("both paths up before trial %d", n).isTrue();
+        assertThat(GhostWriteTrial.waitFor(20, () -> ActivePath.usable(device) == 2))
+                .as(() -> "both paths up before trial " + n + ": " + device.topology().paths() + "; " + paths + "; "
+                        + proxies + "; upstreams: " + upstreams.stream().map(NbdGhostWriteIT::probe).toList()
+                        + servers.stream().map(v -> v.isAlive() + " " + tail(v.output())).toList())
+                .isTrue();
         int a = ActivePath.index(device, paths);
         FaultProxy proxy = proxies.get(a);
         long offset = (long) n * BLOCK;
@@ -142,6 +155,22 @@ class NbdGhostWriteIT {
         }
         assertThat(now).as("the file holds W1 or W2").isEqualTo(w2);
         return 2;
+    }
+
+    private static String tail(String out) {
+        return out.substring(Math.max(0, out.length() - 3000));
+    }
+
+    /** For a failure message: does nbdkit still greet on {@code a}? */
+    private static String probe(InetSocketAddress a) {
+        try (java.net.Socket so = new java.net.Socket()) {
+            so.connect(a, 1000);
+            so.setSoTimeout(1000);
+            byte[] greeting = so.getInputStream().readNBytes(8);
+            return a + " greets " + new String(greeting, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+            return a + ": " + e;
+        }
     }
 
     private byte[] read(long offset) {

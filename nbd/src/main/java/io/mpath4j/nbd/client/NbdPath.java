@@ -217,7 +217,8 @@ public final class NbdPath implements Path {
 
     @Override
     public String toString() {
-        return "NbdPath[" + identity.name() + ", " + (isConnected() ? "connected" : "disconnected") + "]";
+        return "NbdPath[" + identity.name() + ", " + (isConnected() ? "connected" : "disconnected")
+                + (lastLoss.isEmpty() ? "" : ", " + lastLoss) + "]";
     }
 
     // ------------------------------------------------------------------ connection life cycle
