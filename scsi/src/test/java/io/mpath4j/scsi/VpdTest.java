@@ -144,6 +144,32 @@ class VpdTest {
     }
 
     @Test
+    void aScsiNameStringThatIsNotUtf8OrHasNoRoomForItsNulDecodesAsOtherAndRoundTrips() throws ScsiFormatException {
+        // code set 3 (UTF-8), type 8, 4 bytes: "ab" then 0xC3 0x28, an invalid UTF-8 sequence
+        byte[] badUtf8 = b("00 83 00 08 03 08 00 04 61 62 c3 28");
+        DeviceIdentification di = DeviceIdentification.decode(badUtf8);
+        assertThat(di.descriptors().getFirst().designator()).isEqualTo(new Designator.Other(8, Octets.hex("6162c328")));
+        assertThat(di.encode()).isEqualTo(badUtf8);
+
+        // 255 bytes of name without a NUL: as a name it would need 256 bytes with its padding
+        byte[] full = new byte[4 + 4 + 255];
+        full[1] = (byte) 0x83;
+        full[2] = (byte) ((4 + 255) >> 8); // the page length is 16 bits
+        full[3] = (byte) (4 + 255);
+        full[4] = 0x03;
+        full[5] = 0x08;
+        full[7] = (byte) 255;
+        java.util.Arrays.fill(full, 8, full.length, (byte) 'x');
+        DeviceIdentification long255 = DeviceIdentification.decode(full);
+        assertThat(long255.descriptors().getFirst().designator()).isInstanceOf(Designator.Other.class);
+        assertThat(long255.encode()).isEqualTo(full);
+
+        // a valid name still decodes as a name
+        assertThat(DeviceIdentification.decode(b("00 83 00 08 03 08 00 04 61 62 00 00")).descriptors().getFirst().designator())
+                .isEqualTo(new Designator.ScsiNameString("ab"));
+    }
+
+    @Test
     void invalidDesignatorLengthsDecodeAsOther() throws ScsiFormatException {
         // NAA of 5 bytes, relative port of 2 bytes
         DeviceIdentification di = DeviceIdentification.decode(b("00 83 00 0f 01 03 00 05 60 01 02 03 04 51 94 00 02 00 01"));

@@ -5,6 +5,9 @@ import static io.mpath4j.scsi.ScsiBytes.put16;
 import static io.mpath4j.scsi.ScsiBytes.u16;
 
 import io.mpath4j.scsi.Octets;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -185,12 +188,30 @@ public sealed interface Designator {
             return Octets.of(b);
         }
 
-        static ScsiNameString decode(byte[] b, int off, int len) {
+        /**
+         * The name up to its first NUL, or {@link Other} with the bytes as they came when they are
+         * no SCSI name string SPC-4 allows: not UTF-8 (decoding would put U+FFFD in, and three
+         * bytes for each one out), or no room left for the terminating NUL in a 255-byte field.
+         * Found by Jazzer: such a name re-encoded to 256 bytes and broke the descriptor.
+         */
+        static Designator decode(byte[] b, int off, int len) {
             int end = off;
             while (end < off + len && b[end] != 0) {
                 end++;
             }
-            return new ScsiNameString(new String(b, off, end - off, StandardCharsets.UTF_8).replace("\0", ""));
+            int nameBytes = end - off;
+            if (((nameBytes + 4) & ~3) > 0xFF) {
+                return new Other(8, Octets.of(b, off, len));
+            }
+            try {
+                String name = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b, off, nameBytes)).toString();
+                return new ScsiNameString(name);
+            } catch (CharacterCodingException e) {
+                return new Other(8, Octets.of(b, off, len));
+            }
         }
     }
 
