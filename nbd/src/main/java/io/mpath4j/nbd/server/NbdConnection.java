@@ -102,8 +102,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class NbdConnection {
 
-    /** Experiment switch: the writer on a platform thread (blocking writes of large replies). */
-    private static final boolean PLATFORM_WRITER = Boolean.getBoolean("io.mpath4j.nbd.platformWriter");
     private static final System.Logger LOG = System.getLogger("io.mpath4j.nbd.server");
 
     static final int HANDSHAKE_FLAGS = HandshakeFlag.maskOf(HandshakeFlag.FIXED_NEWSTYLE, HandshakeFlag.NO_ZEROES);
@@ -535,8 +533,7 @@ final class NbdConnection {
 
     /** Serves requests; returns true after {@code NBD_CMD_DISC}. */
     private boolean transmit(NbdExport e) throws IOException, NbdProtocolException {
-        writer = (PLATFORM_WRITER ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("nbd-writer " + peer)
-                .start(this::writeLoop);
+        writer = Thread.ofVirtual().name("nbd-writer " + peer).start(this::writeLoop);
         LOG.log(Level.DEBUG, () -> this + ": transmission" + (tls ? " over TLS" : "") + (structured ? ", structured replies" : ""));
         return serve(Request.HEADER_LENGTH + server.limits.maxPayload());
     }
