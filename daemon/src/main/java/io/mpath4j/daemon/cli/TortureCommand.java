@@ -6,7 +6,9 @@ import io.mpath4j.lab.proof.TgtRig;
 import io.mpath4j.lab.proof.TortureReport;
 import io.mpath4j.lab.proof.TortureRig;
 import io.mpath4j.lab.proof.TortureRun;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,11 +79,18 @@ final class TortureCommand implements Callable<Integer> {
         }
         // the engine logs every path failure; the cycle lines say it shorter
         Logger.getLogger("io.mpath4j").setLevel(Level.SEVERE);
-        TortureRig rig = switch (target) {
-            case lab -> new LabRig(paths, TortureRun.SIZE);
-            case tgt -> inBed != null ? TgtRig.inBed(TestbedScript.of(inBed), paths, TortureRun.SIZE)
-                    : TgtRig.throughProxies(paths, TortureRun.SIZE);
-        };
+        TortureRig rig;
+        try {
+            rig = switch (target) {
+                case lab -> new LabRig(paths, TortureRun.SIZE);
+                case tgt -> inBed != null ? TgtRig.inBed(TestbedScript.of(inBed), paths, TortureRun.SIZE)
+                        : TgtRig.throughProxies(paths, TortureRun.SIZE);
+            };
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // the target did not start (tgtd missing or not allowed to run): an operational error
+            throw new IOException("cannot start the " + target + " target: " + e.getMessage()
+                    + (target == Target.tgt && !TestbedScript.isRoot() ? " (tgtd needs root; or use --target lab)" : ""), e);
+        }
         out.println("torture seed " + s + ": " + rig.describe() + ", " + duration.toSeconds() + " s, faults "
                 + rig.faults());
         out.flush();
