@@ -1,6 +1,5 @@
 package io.mpath4j.nbd.client;
 
-import io.mpath4j.core.CompletionBurst;
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
 import io.mpath4j.nbd.protocol.ClientFlag;
@@ -529,14 +528,10 @@ public final class NbdConnection {
      */
     private void readLoop() {
         ByteBuffer rx = ByteBuffer.allocateDirect(RECEIVE_BUFFER).flip();
-        // The completions of the replies one socket read brought in form one burst: consumers (an
-        // NBD export) may hold their per-I/O work until the reader is about to read again.
-        CompletionBurst burst = CompletionBurst.begin();
         boolean afterLargeRead = false;
         try {
             while (true) {
                 while (rx.remaining() < SimpleReply.HEADER_LENGTH) {
-                    burst.end();
                     // After a large read the next reply is likely one too: take only its header,
                     // so that its data goes straight into the caller's buffer rather than in part
                     // through rx (a copy of up to RECEIVE_BUFFER bytes per reply saved).
@@ -561,10 +556,7 @@ public final class NbdConnection {
                                 d.put(d.position(), rx, rx.position(), take).position(d.position() + take);
                                 rx.position(rx.position() + take);
                             }
-                            if (d.hasRemaining()) {
-                                burst.end(); // the rest of the data is a wait: let go what is done
-                                readFully(d);
-                            }
+                            readFully(d);
                         } catch (IOException e) {
                             p.failure = "reading the data of " + p.describe() + " from " + uri + " failed: " + e;
                             p.release();
@@ -589,8 +581,6 @@ public final class NbdConnection {
         } catch (RuntimeException e) {
             teardown("reader failed: " + e, true);
             throw e;
-        } finally {
-            burst.close(); // also what the teardown above completed on this thread
         }
     }
 

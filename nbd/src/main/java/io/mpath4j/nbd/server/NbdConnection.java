@@ -1,6 +1,5 @@
 package io.mpath4j.nbd.server;
 
-import io.mpath4j.core.CompletionBurst;
 import io.mpath4j.core.Geometry;
 import io.mpath4j.core.IoRequest;
 import io.mpath4j.core.IoStatus;
@@ -62,15 +61,9 @@ import javax.net.ssl.SSLSocket;
  * order and never interleave. A reply the device completes on the reader thread itself (a device
  * that completes inline) is held by the reader instead and written by it, together with the other
  * replies of the same burst of requests, just before it waits again (for input or for admission):
- * one gathering write per burst and no hand-off. A reader that turns out to do nearly all the
- * work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}); otherwise, if
- * {@link NbdServer.Builder#directReplies} is on, the socket becomes non-blocking ({@link #enableDirectReplies}) and a completion thread that
- * delivers a {@link CompletionBurst} (an {@code NbdPath}'s reader) writes the replies of its
- * burst itself, trying once without waiting and handing the rest to the writer
- * ({@link #writeBurst}). No completion thread ever waits on this socket: a client that does not
- * read cannot stall a thread that completes I/O for other clients too.
- *
- * <p>Checks, in order: flags valid for the command ({@code FUA} on any,
+ * one gathering write per burst and no hand-off. The completion threads of other devices never
+ * write to the socket: a client that does not read cannot stall them. A reader that turns out to
+ * do nearly all the work itself moves to a platform thread ({@link #shouldMoveToPlatformThread}). Checks, in order: flags valid for the command ({@code FUA} on any,
  * {@code DF} on reads, {@code NO_HOLE} on write-zeroes; otherwise {@code EINVAL}), read-only export
  * ({@code EPERM} for write, trim, write-zeroes), range ({@code ENOSPC} for write and write-zeroes
  * beyond the end, {@code EINVAL} for read and trim, as proto.md "Error values" says), alignment to
@@ -171,24 +164,6 @@ final class NbdConnection {
     private boolean placementDecided;
     /** Requests after which the reader's thread kind is decided ({@link #shouldMoveToPlatformThread}). */
     static final int PLACEMENT_SAMPLE = 1024;
-    /**
-     * True once replies completed on other threads (an {@code NbdPath}'s reader) may be written
-     * by that thread itself: the channel is then non-blocking ({@link Conduit.Polled}), so such a
-     * thread only ever tries a write and hands what the socket does not take to the writer
-     * ({@link #writeBurst}). A client that does not read therefore never stalls a thread that
-     * completes I/O for other connections too.
-     */
-    private volatile boolean directReplies;
-    /** Held by {@link CompletionBurst}s of completing threads; one object, compared by identity. */
-    private final CompletionBurst.Sink<Outgoing> burstSink = this::writeBurst;
-    /**
-     * A reply a completing thread wrote only in part (the socket took no more); it is also in
-     * {@link #replies}. Whoever writes next under {@link #writeLock} finishes it first, so that
-     * no other reply lands in its middle. Guarded by {@link #writeLock}.
-     */
-    private Outgoing partial;
-    /** Scratch array of {@link #writeOrHandOff}, guarded by {@link #writeLock}. */
-    private ByteBuffer[] burstBufs = new ByteBuffer[MAX_BATCH * 2];
     /** When the writer started the write in progress; 0 when it is not writing. */
     private volatile long writeStartedNanos;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -268,9 +243,6 @@ final class NbdConnection {
         }
         closing = true;
         NbdServer.closeQuietly(channel);
-        if (io instanceof Conduit.Polled p) {
-            p.closeSelectors();
-        }
         server.removed(this);
         terminated.complete(null);
         LOG.log(Level.DEBUG, () -> this + " closed" + (closeReason != null ? ": " + closeReason : ""));
@@ -283,9 +255,6 @@ final class NbdConnection {
         }
         closing = true;
         NbdServer.closeQuietly(channel);
-        if (io instanceof Conduit.Polled p) {
-            p.wakeUp(); // a reader or writer waiting on a selector does not see the close itself
-        }
         lock.lock();
         try {
             changed.signalAll();
@@ -548,9 +517,6 @@ final class NbdConnection {
                 if (shouldMoveToPlatformThread()) {
                     return serveOnPlatformThread(maxFrame);
                 }
-                if (server.directReplies && placementDecided && !directReplies && io instanceof Conduit.Plain && readerThread.isVirtual()) {
-                    enableDirectReplies();
-                }
                 fill(maxFrame);
                 continue;
             }
@@ -579,27 +545,6 @@ final class NbdConnection {
         }
         placementDecided = true;
         return Thread.currentThread().isVirtual() && inlineCompletions >= requestsServed - requestsServed / 10;
-    }
-
-    /**
-     * Switches the channel to non-blocking mode so that completing threads may write replies
-     * themselves ({@link #directReplies}). Done once, by the reader between two reads, under the
-     * write lock (so no write is in progress); a reader on a platform thread (a device that
-     * completes inline) keeps the blocking channel, whose plain {@code read} is cheaper for it.
-     */
-    private void enableDirectReplies() throws IOException {
-        writeLock.lock();
-        try {
-            if (!closing) {
-                io = Conduit.Polled.over(channel);
-                directReplies = true;
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        if (closing && io instanceof Conduit.Polled p) {
-            p.wakeUp(); // raced with abort(): it may have run before io changed
-        }
     }
 
     /**
@@ -816,95 +761,10 @@ final class NbdConnection {
             heldBytes += bytes(o);
             return;
         }
-        if (!onReader && directReplies) {
-            CompletionBurst burst = CompletionBurst.current();
-            if (burst != null) {
-                // Completed on a thread that delivers a burst of completions (an NbdPath reader):
-                // it writes the replies of its burst itself at the end ({@link #writeBurst}).
-                deviceStarted(); // held replies count as in flight: finish() waits for them
-                burst.hold(burstSink, o);
-                return;
-            }
-        }
         // Nothing is queued after POISON: POISON goes in once the reader has stopped and the device
         // has completed everything, and only those two produce replies.
         replies.add(o);
     }
-
-    /**
-     * Writes the replies a completing thread held during its burst, on that thread, without ever
-     * waiting for the client: if another thread is writing, or the socket does not take
-     * everything now, what is left goes to the writer thread ({@link #partial} makes sure a reply
-     * written in part is finished before any other). Never throws.
-     */
-    private void writeBurst(List<Outgoing> items) {
-        try {
-            writeOrHandOff(items);
-        } finally {
-            deviceEnded(items.size());
-        }
-    }
-
-    private void writeOrHandOff(List<Outgoing> items) {
-        int done = 0;
-        if (writeLock.tryLock()) {
-            int k = 0;
-            try {
-                if (partial == null && !closing && io instanceof Conduit.Polled p) {
-                    int n = 0;
-                    for (Outgoing o : items) {
-                        n += o.buffers().length;
-                    }
-                    if (burstBufs.length < n) {
-                        burstBufs = new ByteBuffer[n];
-                    }
-                    for (Outgoing o : items) {
-                        for (ByteBuffer b : o.buffers()) {
-                            burstBufs[k++] = b;
-                        }
-                    }
-                    p.tryWrite(burstBufs, k);
-                    while (done < items.size() && bytes(items.get(done)) == 0) {
-                        done++;
-                    }
-                    if (done < items.size()) {
-                        // The write goes in order, so only this one can be written in part (or
-                        // not at all: finishing it first is then merely harmless).
-                        partial = items.get(done);
-                    }
-                }
-                for (int i = done; i < items.size(); i++) {
-                    replies.add(items.get(i)); // under the write lock: the writer sees `partial` first
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!closing) {
-                    LOG.log(Level.DEBUG, () -> this + ": writing replies failed: " + e);
-                }
-                abort("writing replies failed");
-                for (int i = done; i < items.size(); i++) {
-                    replies.add(items.get(i)); // the writer drops them and gives back what they hold
-                }
-            } finally {
-                java.util.Arrays.fill(burstBufs, 0, k, null);
-                writeLock.unlock();
-            }
-        } else {
-            replies.addAll(items);
-            return;
-        }
-        long cost = 0;
-        for (int i = 0; i < done; i++) {
-            Outgoing o = items.get(i);
-            cost += o.cost();
-            if (o.pooled() != null) {
-                server.readBuffers.give(o.pooled());
-            }
-        }
-        if (done > 0) {
-            release(cost, done);
-        }
-    }
-
 
     /**
      * Writes the held replies (reader thread). A client that does not read them blocks only its
@@ -951,11 +811,6 @@ final class NbdConnection {
         writeLock.lock();
         try {
             writeStartedNanos = System.nanoTime();
-            Outgoing p = partial;
-            if (p != null) {
-                partial = null;
-                io.write(p.buffers(), p.buffers().length); // finish it before anything else
-            }
             io.write(bufs, count);
         } finally {
             writeStartedNanos = 0;
@@ -1089,14 +944,9 @@ final class NbdConnection {
     }
 
     private void deviceEnded() {
-        deviceEnded(1);
-    }
-
-    private void deviceEnded(int n) {
         lock.lock();
         try {
-            deviceInFlight -= n;
-            if (deviceInFlight == 0) {
+            if (--deviceInFlight == 0) {
                 changed.signalAll();
             }
         } finally {

@@ -65,7 +65,6 @@ public final class NbdServer implements AutoCloseable {
     final boolean tlsRequired;
     final Duration handshakeTimeout;
     final Duration replyTimeout;
-    final boolean directReplies;
 
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
@@ -91,7 +90,6 @@ public final class NbdServer implements AutoCloseable {
         this.tlsRequired = b.tlsRequired;
         this.handshakeTimeout = b.handshakeTimeout;
         this.replyTimeout = b.replyTimeout;
-        this.directReplies = b.directReplies;
         this.readBuffers = new ReadBufferPool(b.maxBytesInFlight);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nbd-server-timer").daemon().factory());
     }
@@ -263,7 +261,6 @@ public final class NbdServer implements AutoCloseable {
         private boolean tlsRequired;
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private Duration replyTimeout = Duration.ofSeconds(60);
-        private boolean directReplies = Boolean.parseBoolean(System.getProperty("io.mpath4j.nbd.directReplies", "false"));
 
         private Builder() {}
 
@@ -350,19 +347,6 @@ public final class NbdServer implements AutoCloseable {
          */
         public Builder replyTimeout(Duration timeout) {
             this.replyTimeout = positive(timeout, "replyTimeout");
-            return this;
-        }
-
-        /**
-         * Lets a thread that completes I/O in a {@link io.mpath4j.core.CompletionBurst} (an {@code
-         * NbdPath}'s reader) write the replies of its burst itself, without waiting for the client
-         * (see {@link NbdConnection}), instead of handing them to the connection's writer thread.
-         * Default: the system property {@code io.mpath4j.nbd.directReplies}, else false — in
-         * A/B runs (docs/benchmarks.md, "NBD export", third round) it did not lower the CPU per
-         * I/O, so the plain hand-off stays the default until an idle rerun says otherwise.
-         */
-        public Builder directReplies(boolean on) {
-            this.directReplies = on;
             return this;
         }
 
